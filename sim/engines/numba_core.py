@@ -1,0 +1,21 @@
+"""Run a batch of replications on the compiled numba core."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.compile import CompiledModel
+from sim.kernels.ensemble import simulate
+from sim.trajectories import Trajectories
+
+
+def run_numba(model: CompiledModel, reps: np.ndarray) -> Trajectories:
+    """All replications ``reps`` in one parallel kernel call."""
+    draw = model.draw(reps)
+    horizon = model.config.horizon_months
+    ev = model.events
+    out = Trajectories.empty(draw.reps, horizon, len(model.roster), len(ev.names))
+    simulate(model.config.seed, draw.reps, draw.glob, draw.actor, draw.dyad, model.flags,
+             ev.ev_int, ev.ev_hazard, ev.eff_int, ev.eff_float, horizon,
+             out.dyad, out.world, out.need, out.detections, out.fires)
+    return out

@@ -1,0 +1,10 @@
+"""User-facing errors: one line that names the offending key and what is allowed."""
+
+
+class ConfigError(ValueError):
+    """Bad input (config value, scenario, event, path). ``str()`` is the one-line message."""
+
+    def __init__(self, key: str, message: str):
+        self.key = key
+        self.message = message
+        super().__init__(f"{key}: {message}" if key else message)
