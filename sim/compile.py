@@ -107,9 +107,9 @@ def sample(param: Param, seed: int, reps: np.ndarray, path: str) -> np.ndarray:
 
 def _parameters(config: SimConfig):
     """Yield (path, Param) for every array slot, in a fixed order."""
-    for name in config.world.model_fields:
+    for name in type(config.world).model_fields:
         yield f"world.{name}", getattr(config.world, name)
-    for name in config.dynamics.model_fields:
+    for name in type(config.dynamics).model_fields:
         yield f"dynamics.{name}", getattr(config.dynamics, name)
     for code, actor in config.actors.items():
         for name in layout.ACTOR_FIELDS:

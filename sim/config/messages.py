@@ -38,6 +38,9 @@ def from_validation_error(err: ValidationError, root: type[BaseModel]) -> Config
         allowed = ", ".join(holder.model_fields) if holder else "see docs/configuration.md"
         return ConfigError(key, f"unknown key; allowed: {allowed}")
     if first["type"] == "missing":
+        if loc and isinstance(loc[-1], int):
+            parent = ".".join(str(p) for p in loc[:-1])
+            return ConfigError(parent, f"too few items (item {loc[-1]} missing)")
         return ConfigError(key, "required but missing")
     if not loc:
         head, sep, rest = msg.partition(": ")

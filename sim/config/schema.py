@@ -90,7 +90,7 @@ class World(_Frozen):
 class Dynamics(_Frozen):
     """Coefficients of the monthly update (equations in docs/model.md)."""
 
-    support_bias: bounded(-20, 20, "support utility intercept [logit]") = P(-3.0)
+    support_bias: bounded(-20, 20, "support utility intercept [logit]") = P(-5.5, note="calibrated: baseline holds while the war lasts (F10)")
     w_trust: bounded(0, 20, "support utility per unit trust [logit]") = P(3.0)
     w_shared_threat: bounded(0, 20, "support utility per unit shared threat [logit]") = P(3.0, "F25")
     w_leverage: bounded(0, 20, "support utility per unit of the partner's dependency on oneself [logit]") = P(1.0, "F15")
@@ -106,9 +106,9 @@ class Dynamics(_Frozen):
     leak_probability: bounded(0, 1, "probability that a detection becomes public") = P(0.2, "F1")
     leak_penalty: bounded(0, 1, "share of public alignment lost in a leak") = P(0.2)
     reliable_support: bounded(0, 1, "support a reliable partner gives, on average") = P(0.6)
-    unreliable_support: bounded(0, 1, "support an unreliable partner gives, on average") = P(0.2)
-    observation_noise: bounded(0.01, 1, "s.d. of observed support around its type mean") = P(0.25)
-    type_change_rate: bounded(0, 1, "monthly probability that a partner's type is redrawn [1/month]") = P(0.02)
+    unreliable_support: bounded(0, 1, "support an unreliable partner gives, on average") = P(0.3)
+    observation_noise: bounded(0.01, 5, "s.d. of observed support around its type mean") = P(1.0, note="calibrated: monthly evidence is weak (log-LR <= 0.3)")
+    type_change_rate: bounded(0, 1, "monthly probability that a partner's type is redrawn [1/month]") = P(0.04)
     trust_prior: bounded(0, 1, "probability a redrawn type is reliable") = P(0.5)
     balance_rate: bounded(0, 1, "monthly rate of drift towards structural balance [1/month]") = P(0.02)
     dependency_rate: bounded(0, 1, "monthly adjustment rate of dependency to supply shares [1/month]") = P(0.05)
@@ -200,6 +200,7 @@ class Output(_Frozen):
     figures: StrictBool = True
     trajectories: StrictBool = True
     replication_table: StrictBool = True
+    sample_replications: int = Field(10, ge=0, le=10_000, description="replications whose full trajectories are written")
 
 
 class SimConfig(_Frozen):
@@ -211,7 +212,7 @@ class SimConfig(_Frozen):
     horizon_months: int = Field(60, ge=1, le=1200)
     start: str = Field("2025-07", pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="calendar month of month 0 (YYYY-MM)")
     engine: Literal["numba", "mesa"] = "numba"
-    batch_size: int = Field(4096, ge=1, le=1_000_000, description="replications per core call (does not change results)")
+    batch_size: int = Field(1024, ge=1, le=100_000, description="replications per core call (does not change results)")
     actors: dict[str, Actor]
     relation_defaults: RelationDefaults = RelationDefaults()
     relations: dict[str, dict[str, Relation]] = Field(default_factory=dict)

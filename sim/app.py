@@ -1,0 +1,77 @@
+"""The command line: ``python -m sim [-m] [overrides...]`` (a Hydra app).
+
+Bad input is caught before Hydra starts (``sim.config.compose.preflight``): one line on
+stderr naming the key and what is allowed, exit status 2, no folder created.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+from sim.errors import ConfigError
+from sim.paths import conf_dir
+
+EXIT_BAD_INPUT = 2
+_HYDRA_FLAGS_WITH_VALUE = {"--config-path", "-cp", "--config-name", "-cn", "--config-dir", "-cd",
+                           "--experimental-rerun", "--info", "-i"}
+
+
+def _task(cfg) -> None:
+    """One run inside Hydra's job: validate, simulate, write, report."""
+    from hydra.core.hydra_config import HydraConfig
+
+    from sim.config.compose import validate
+    from sim.outputs import write_results
+    from sim.runner import simulate
+
+    hydra_cfg = HydraConfig.get()
+    config = validate(cfg)
+    results = simulate(config, progress=sys.stderr.isatty())
+    results.overrides = tuple(hydra_cfg.overrides.task)
+    folder = hydra_cfg.runtime.output_dir
+    write_results(results, folder)
+    print(results.report())
+    print(f"  results: {folder}")
+
+
+def _split_args(argv: Sequence[str]) -> tuple[list[str], list[str], bool]:
+    """(Hydra flags, overrides, multirun?) from the command line."""
+    flags, overrides, multirun = [], [], False
+    args = list(argv)
+    while args:
+        arg = args.pop(0)
+        if arg in ("-m", "--multirun"):
+            multirun = True
+            flags.append(arg)
+        elif arg.startswith("-"):
+            flags.append(arg)
+            if arg in _HYDRA_FLAGS_WITH_VALUE and args and "=" not in arg:
+                flags.append(args.pop(0))
+        else:
+            overrides.append(arg)
+    return flags, overrides, multirun
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point of ``python -m sim`` and the ``alliance-sim`` script."""
+    import hydra
+
+    from sim.config.compose import preflight
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    flags, overrides, multirun = _split_args(argv)
+    informational = any(f in ("--help", "-h", "--hydra-help", "--info", "-i", "--cfg", "-c", "--version") for f in flags)
+    if not informational:
+        try:
+            overrides = preflight(overrides, multirun=multirun)
+        except ConfigError as err:
+            print(f"error: {err}", file=sys.stderr)
+            raise SystemExit(EXIT_BAD_INPUT) from None
+    else:
+        from sim.config.compose import register_scenarios
+
+        register_scenarios()
+    sys.argv = [sys.argv[0], *flags, *overrides]
+    run = hydra.main(version_base="1.3", config_path=str(conf_dir()), config_name="config")(_task)
+    run()

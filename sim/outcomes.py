@@ -1,0 +1,82 @@
+"""Outcome measures of a partnership (equations in docs/model.md, "Outcomes").
+
+All functions are pure numpy over replications:
+
+* partnership index   I_ab(t) = ½ √(τ_ab τ_ba) + ½ √(s_ab s_ba)          in [0, 1]
+* rupture             ``months`` consecutive months with I < rupture threshold;
+                      the rupture month is the first month of that run
+* holds               I(T) ≥ hold threshold and no rupture by the horizon T
+* P(holds)            share of replications that hold, Wilson 95% interval
+* survival            S(t) = share of replications not ruptured by month t
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+NO_RUPTURE = -1
+
+
+def partnership_index(trust: np.ndarray, support: np.ndarray, a: int, b: int) -> np.ndarray:
+    """I_ab over [R, T+1] from trust and support trajectories [R, T+1, N, N]."""
+    mutual_trust = np.sqrt(trust[:, :, a, b] * trust[:, :, b, a])
+    mutual_support = np.sqrt(support[:, :, a, b] * support[:, :, b, a])
+    return 0.5 * mutual_trust + 0.5 * mutual_support
+
+
+def rupture_month(index: np.ndarray, threshold: float, months: int) -> np.ndarray:
+    """[R] first month of the first run of ≥ ``months`` months with index < threshold, or -1.
+
+    Month 0 (the initial state) is not judged: runs are counted over months 1..T.
+    """
+    below = index[:, 1:] < threshold
+    n_rep, horizon = below.shape
+    run = np.zeros(n_rep, dtype=np.int64)
+    out = np.full(n_rep, NO_RUPTURE, dtype=np.int64)
+    for t in range(horizon):
+        run = np.where(below[:, t], run + 1, 0)
+        fresh = (run >= months) & (out == NO_RUPTURE)
+        out[fresh] = t + 1 - months + 1
+    return out
+
+
+def holds(index: np.ndarray, ruptured_at: np.ndarray, hold_threshold: float) -> np.ndarray:
+    """[R] bool: final index at or above the hold threshold and no rupture."""
+    return (index[:, -1] >= hold_threshold) & (ruptured_at == NO_RUPTURE)
+
+
+def wilson_interval(successes: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
+    """Wilson score interval for a binomial proportion (default 95%)."""
+    if n <= 0:
+        raise ValueError("n: needs at least one trial")
+    p = successes / n
+    denom = 1.0 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def survival_curve(ruptured_at: np.ndarray, horizon: int) -> np.ndarray:
+    """[T+1] S(t): share of replications with no rupture starting at or before month t."""
+    months = np.arange(horizon + 1)
+    ruptured = ruptured_at[None, :] != NO_RUPTURE
+    started = ruptured & (ruptured_at[None, :] <= months[:, None])
+    return 1.0 - started.mean(axis=1)
+
+
+def median_rupture_month(ruptured_at: np.ndarray) -> float | None:
+    """Median month of rupture over all replications (unruptured count as +∞); None if < 50% rupture."""
+    never = np.iinfo(np.int64).max
+    n = ruptured_at.shape[0]
+    times = np.sort(np.where(ruptured_at == NO_RUPTURE, never, ruptured_at))
+    lower, upper = times[(n - 1) // 2], times[n // 2]
+    return None if upper == never else float(0.5 * (lower + upper))
+
+
+def quantile_band(values: np.ndarray, qs=(0.05, 0.25, 0.5, 0.75, 0.95)) -> dict[str, np.ndarray]:
+    """Per-month quantiles of ``values`` [R, T+1] keyed ``q05``, ``q50``, ... plus ``mean``."""
+    band = {f"q{round(q * 100):02d}": np.quantile(values, q, axis=0) for q in qs}
+    band["mean"] = values.mean(axis=0)
+    return band

@@ -1,0 +1,219 @@
+"""``Results``: one ensemble reduced to outcomes, with labeled tables for pandas/xarray.
+
+Everything ``python -m sim`` writes comes from here, and a notebook gets the same
+object from ``sim.run(...)``: ``summary()`` (the dict of summary.json),
+``trajectories()`` (per-month quantiles of every dyad, long format),
+``partnership()`` (the pair's index band and survival curve) and ``replications()``
+(one row per replication: sampled parameters and outcomes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
+
+import numpy as np
+import pandas as pd
+
+from sim.aggregate import QUANTILES, Cell
+from sim.config.schema import SimConfig
+from sim.outcomes import (
+    NO_RUPTURE,
+    holds,
+    median_rupture_month,
+    quantile_band,
+    survival_curve,
+    wilson_interval,
+)
+
+
+def package_version() -> str:
+    try:
+        return version("alliance-sim")
+    except PackageNotFoundError:  # running from a checkout without install
+        return "0+unknown"
+
+
+def month_dates(start: str, months: int) -> pd.DatetimeIndex:
+    """First day of each simulated month; month 0 is ``start`` (YYYY-MM)."""
+    return pd.date_range(pd.Timestamp(f"{start}-01"), periods=months, freq="MS")
+
+
+@dataclass
+class Results:
+    """Outcomes of ``config.replications`` replications (R) over months 0..T, N actors."""
+
+    config: SimConfig
+    roster: tuple[str, ...]
+    cells: tuple[Cell, ...]
+    cell_quantiles: np.ndarray  # [T+1, C, Q] quantiles QUANTILES of each cell
+    bins: int  # histogram bins behind cell_quantiles (accuracy 1/bins)
+    pair_index: np.ndarray  # [R, T+1] partnership index of outcome.pair
+    ruptured_at: np.ndarray  # [R] rupture month or -1
+    pair_holds: dict[str, int]  # "A-B" -> replications in which that pair holds
+    replication_columns: dict[str, np.ndarray]
+    sample_dyad: np.ndarray  # [K, T+1, 4, N, N] full trajectories of replications 0..K-1
+    label: str = ""
+    overrides: tuple[str, ...] = field(default_factory=tuple)
+
+    # -- outcomes of the pair -------------------------------------------------------
+    @property
+    def holds(self) -> np.ndarray:
+        """[R] bool: the pair holds in that replication."""
+        return holds(self.pair_index, self.ruptured_at, self.config.outcome.hold_threshold)
+
+    @property
+    def p_hold(self) -> float:
+        return float(self.holds.mean())
+
+    @property
+    def p_hold_ci(self) -> tuple[float, float]:
+        return wilson_interval(int(self.holds.sum()), self.holds.shape[0])
+
+    @property
+    def median_rupture_month(self) -> float | None:
+        return median_rupture_month(self.ruptured_at)
+
+    def survival(self) -> np.ndarray:
+        return survival_curve(self.ruptured_at, self.config.horizon_months)
+
+    @property
+    def scenario(self) -> str:
+        return self.label or "+".join(self.config.scenario_names)
+
+    # -- dyads ------------------------------------------------------------------------
+    def final_medians(self, variable: str) -> dict[str, dict[str, float]]:
+        """{FROM: {TO: median at the horizon}} of a dyad variable."""
+        q50 = QUANTILES.index(0.5)
+        out: dict[str, dict[str, float]] = {a: {} for a in self.roster}
+        for c, cell in enumerate(self.cells):
+            if cell.variable == variable:
+                out[cell.source][cell.target] = round(float(self.cell_quantiles[-1, c, q50]), 4)
+        return out
+
+    def blocs(self) -> dict:
+        """Final blocs from initial capabilities (range midpoints) and median final trust."""
+        from sim.blocs import final_blocs
+
+        n = len(self.roster)
+        trust = np.eye(n)
+        medians = self.final_medians("trust")
+        for i, a in enumerate(self.roster):
+            for j, b in enumerate(self.roster):
+                if i != j:
+                    trust[i, j] = medians[a][b]
+        cap = np.array([0.5 * (p.lo + p.hi) for p in (self.config.actors[a].capability for a in self.roster)])
+        return final_blocs(cap, trust, list(self.roster))
+
+    # -- tables ----------------------------------------------------------------------
+    def trajectories(self) -> pd.DataFrame:
+        """Long table: variable, source, target, month, date, q05 … q95 (one row per cell-month)."""
+        t1, c, _ = self.cell_quantiles.shape
+        dates = month_dates(self.config.start, t1)
+        frame = pd.DataFrame(
+            {
+                "variable": pd.Categorical(np.tile([x.variable for x in self.cells], t1)),
+                "source": pd.Categorical(np.tile([x.source for x in self.cells], t1)),
+                "target": pd.Categorical(np.tile([x.target for x in self.cells], t1)),
+                "month": np.repeat(np.arange(t1), c),
+                "date": np.repeat(dates.values, c),
+            }
+        )
+        for k, q in enumerate(QUANTILES):
+            frame[f"q{round(q * 100):02d}"] = self.cell_quantiles[:, :, k].ravel()
+        return frame
+
+    def partnership(self) -> pd.DataFrame:
+        """Per month: the pair's index quantiles and mean, and the survival S(t)."""
+        t1 = self.pair_index.shape[1]
+        frame = pd.DataFrame({"month": np.arange(t1), "date": month_dates(self.config.start, t1)})
+        for name, values in quantile_band(self.pair_index).items():
+            frame[f"index_{name}"] = values
+        frame["survival"] = self.survival()
+        return frame
+
+    def replications(self) -> pd.DataFrame:
+        """One row per replication: sampled parameters, pair outcomes, final states, events."""
+        frame = pd.DataFrame(self.replication_columns)
+        frame["index_final"] = self.pair_index[:, -1]
+        frame["index_min"] = self.pair_index[:, 1:].min(axis=1) if self.pair_index.shape[1] > 1 else self.pair_index[:, 0]
+        frame["rupture_month"] = pd.array(np.where(self.ruptured_at == NO_RUPTURE, pd.NA, self.ruptured_at), dtype="Int64")
+        frame["holds"] = self.holds
+        return frame
+
+    def sample_trajectories(self) -> pd.DataFrame:
+        """Full monthly trajectories of the first K replications (long format)."""
+        k, t1, v, n, _ = self.sample_dyad.shape
+        from sim.kernels.layout import RECORDED_DYAD
+
+        rep, month, var, src, dst = np.indices((k, t1, v, n, n)).reshape(5, -1)
+        keep = src != dst
+        return pd.DataFrame(
+            {
+                "replication": rep[keep],
+                "month": month[keep],
+                "variable": pd.Categorical(np.asarray(RECORDED_DYAD)[var[keep]]),
+                "source": pd.Categorical(np.asarray(self.roster)[src[keep]]),
+                "target": pd.Categorical(np.asarray(self.roster)[dst[keep]]),
+                "value": self.sample_dyad.ravel()[keep],
+            }
+        )
+
+    def save(self, folder) -> list:
+        """Write every output file into ``folder``, exactly as ``python -m sim`` does."""
+        from sim.outputs import write_results
+
+        return write_results(self, folder)
+
+    # -- summary ---------------------------------------------------------------------
+    def summary(self) -> dict:
+        """The content of summary.json (plain JSON types)."""
+        final = self.pair_index[:, -1]
+        lo, hi = self.p_hold_ci
+        n = self.pair_index.shape[0]
+        return {
+            "scenario": self.scenario,
+            "scenarios": list(self.config.scenario_names),
+            "overrides": list(self.overrides),
+            "pair": list(self.config.outcome.pair),
+            "p_hold": round(self.p_hold, 6),
+            "p_hold_ci": [round(lo, 6), round(hi, 6)],
+            "median_rupture_month": self.median_rupture_month,
+            "partnership_index": {
+                "month": self.config.horizon_months,
+                "median": round(float(np.median(final)), 6),
+                "q05": round(float(np.quantile(final, 0.05)), 6),
+                "q95": round(float(np.quantile(final, 0.95)), 6),
+            },
+            "p_hold_by_pair": {k: round(v / n, 6) for k, v in self.pair_holds.items()},
+            "final_trust": self.final_medians("trust"),
+            "final_support": self.final_medians("support"),
+            "blocs": self.blocs(),
+            "seed": self.config.seed,
+            "replications": n,
+            "horizon_months": self.config.horizon_months,
+            "start": self.config.start,
+            "engine": self.config.engine,
+            "quantile_resolution": 1.0 / self.bins,
+            "version": package_version(),
+        }
+
+    def report(self) -> str:
+        """A short human-readable summary for the terminal."""
+        s = self.summary()
+        a, b = s["pair"]
+        lo, hi = s["p_hold_ci"]
+        rupture = s["median_rupture_month"]
+        idx = s["partnership_index"]
+        lines = [
+            f"scenario {s['scenario']}: {s['replications']} replications, {s['horizon_months']} months from "
+            f"{s['start']}, seed {s['seed']} ({s['engine']})",
+            f"  P({a}-{b} partnership holds) = {s['p_hold']:.3f}  [95% CI {lo:.3f}-{hi:.3f}]",
+            f"  median rupture month: {'none (fewer than half rupture)' if rupture is None else f'{rupture:g}'}",
+            f"  partnership index at month {idx['month']}: median {idx['median']:.3f} "
+            f"(5-95%: {idx['q05']:.3f}-{idx['q95']:.3f})",
+        ]
+        for method, blocs in (("landscape", s["blocs"]["landscape"]), ("eigenvector", s["blocs"]["eigenvector"])):
+            groups = " vs ".join("{" + ", ".join(g) + "}" for g in blocs["groups"])
+            lines.append(f"  final blocs ({method}): {groups}")
+        return "\n".join(lines)

@@ -1,0 +1,31 @@
+"""Test set-up: a fresh numba cache for the session (shared with CLI subprocesses)."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+# Before anything imports numba: compile into a throw-away cache, never the user's.
+_CACHE = tempfile.mkdtemp(prefix="alliance-sim-test-numba-")
+os.environ.setdefault("NUMBA_CACHE_DIR", _CACHE)
+os.environ.pop("ALLIANCE_SIM_SCENARIOS", None)
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    return ROOT
+
+
+def run_cli(args, cwd, env=None, timeout=600):
+    """Run ``python -m sim`` in ``cwd``; returns the CompletedProcess."""
+    import subprocess
+
+    full_env = dict(os.environ, PYTHONPATH=str(ROOT), **(env or {}))
+    return subprocess.run([sys.executable, "-m", "sim", *args], cwd=cwd, env=full_env,
+                          capture_output=True, text=True, timeout=timeout)
