@@ -26,7 +26,7 @@ def plot_partnership_band(results: Results, ax=None):
         ax.axhline(out.hold_threshold, color=PALETTE[2], ls="--", lw=0.9, label=f"holds ≥ {out.hold_threshold:g}")
         ax.axhline(out.rupture_threshold, color=PALETTE[3], ls=":", lw=0.9, label=f"rupture < {out.rupture_threshold:g}")
         ax.set_ylim(0, 1)
-        ax.set_xlabel("month")
+        ax.set_xlabel("calendar month")
         ax.set_ylabel(f"{a}–{b} partnership index (0–1)")
         ax.set_title(f"{results.scenario}: {a}–{b} partnership ({results.pair_index.shape[0]} replications)")
         ax.legend(loc="lower left", ncol=3, frameon=False)
@@ -42,7 +42,7 @@ def plot_survival(results: Results, ax=None):
     with plt.rc_context(STYLE):
         ax.step(frame["date"], frame["survival"], where="post", color=PALETTE[1], lw=1.6)
         ax.set_ylim(0, 1.02)
-        ax.set_xlabel("month")
+        ax.set_xlabel("calendar month")
         ax.set_ylabel("share not ruptured")
         ax.set_title(f"{results.scenario}: survival of the {a}–{b} partnership")
     return ax.figure
@@ -74,7 +74,7 @@ def plot_trust_network(results: Results, ax=None):
         )
         nx.draw_networkx_nodes(
             graph, pos, ax=ax, node_size=300 + 1500 * cap,
-            node_color=[PALETTE[bloc_of.get(a, 0) * 2 + 1] for a in roster], edgecolors="black", linewidths=0.6,
+            node_color=[(PALETTE[2], PALETTE[1])[bloc_of.get(a, 0) % 2] for a in roster], edgecolors="black", linewidths=0.6,
         )
         nx.draw_networkx_labels(graph, pos, ax=ax, font_size=8)
         ax.set_axis_off()
