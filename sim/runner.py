@@ -51,7 +51,8 @@ def simulate(config: SimConfig, *, progress: bool = False) -> Results:
             no_rupture = rupture_month(pi, out.rupture_threshold, out.rupture_months) == NO_RUPTURE
             pair_holds[k] += int(np.count_nonzero(no_rupture & (pi[:, -1] >= out.hold_threshold)))
         if start < keep:
-            sample[start:keep] = traj.dyad[: keep - start]
+            n_keep = min(keep - start, reps.shape[0])
+            sample[start:start + n_keep] = traj.dyad[:n_keep]
         _collect(table, model, reps, traj, a, b)
         bar.update(reps.shape[0])
     bar.close()
