@@ -1,4 +1,4 @@
-"""The seeded summary of ``baseline`` has not moved (update: tests/regression/update_baseline.py)."""
+"""The seeded summary of ``baseline`` has not moved (update: python -m tests.regression.update_baseline)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Regenerate the seeded regression baseline — run only on purpose, after a deliberate model change.
 
-    python tests/regression/update_baseline.py
+    python -m tests.regression.update_baseline      # from the repository root
 
 Commit the new ``baseline_summary.json`` with a message saying why the numbers moved.
 """
