@@ -82,15 +82,21 @@ def _existing_container(base: DictConfig, key: str) -> bool:
     return isinstance(node, (DictConfig, ListConfig))
 
 
-def normalise(overrides: Sequence[str], base: DictConfig) -> list[str]:
-    """Rewrite schema overrides for Hydra; refuse paths naming actors not in ``base``'s roster.
+def normalise(overrides: Sequence[str], roster_from: Sequence[str] | None = None) -> list[str]:
+    """Rewrite schema overrides for Hydra; refuse paths naming actors not in the roster.
 
     A parameter leaf (e.g. ``relations.RUS.CHN.trust``) is replaced as a whole, whatever
     form it had (value, range or mapping): ``~key +key=value``. Other paths are merged
-    with ``++key=value``.
+    with ``++key=value``. The roster comes from composing the group overrides, done
+    only if an override needs it (from ``roster_from`` if given: a multirun's first point).
     """
-    roster = list(base.get("actors") or {})
-    allowed = ", ".join(roster)
+    composed: list[DictConfig] = []
+
+    def base() -> DictConfig:
+        if not composed:
+            composed.append(base_config(overrides if roster_from is None else roster_from))
+        return composed[0]
+
     out = []
     for text in overrides:
         prefix, key, _value = _split(text)
@@ -103,6 +109,8 @@ def normalise(overrides: Sequence[str], base: DictConfig) -> list[str]:
         if head not in _SCHEMA_KEYS:
             raise ConfigError(key, f"unknown key; allowed: {', '.join(sorted(_SCHEMA_KEYS))}, scenario, roster")
         if head in ("actors", "relations"):
+            roster = list(base().get("actors") or {})
+            allowed = ", ".join(roster)
             for depth, code in enumerate(rest[: 1 if head == "actors" else 2]):
                 if code not in roster:
                     where = ".".join([head, *rest[: depth + 1]])
@@ -110,7 +118,7 @@ def normalise(overrides: Sequence[str], base: DictConfig) -> list[str]:
                         where,
                         f"unknown actor {code!r}; allowed: {allowed} (add one with +actors.{code}={{...}})",
                     )
-        if _LEAF_DEPTH.get(head) == len(rest) + 1 and _existing_container(base, key):
+        if _LEAF_DEPTH.get(head) == len(rest) + 1 and _existing_container(base(), key):
             out += [f"~{key}", f"+{text}"]
         else:
             out.append("++" + text)
@@ -172,7 +180,7 @@ def load_config(scenario: str | Sequence[str] | None = "baseline", overrides: Se
     elif not any(_split(o)[1] == "scenario" for o in args):
         names = [scenario] if isinstance(scenario, str) else list(scenario)
         args.insert(0, f"scenario=[{','.join(names)}]")
-    normalised = normalise(args, base_config(args))
+    normalised = normalise(args)
     return validate(_compose(normalised))
 
 
@@ -199,16 +207,14 @@ def preflight(overrides: Sequence[str], *, multirun: bool) -> list[str]:
     """Normalised overrides for Hydra, after validating every run they describe."""
     register_scenarios()
     points = _sweep_points(overrides) if multirun else [list(overrides)]
-    if len(points) > _MAX_CHECKED_POINTS:
-        points = points[:_MAX_CHECKED_POINTS]
-    normalised = None
+    points = points[:_MAX_CHECKED_POINTS]
+    normalised: list[str] = []
     for point in points:
-        point_norm = normalise(point, base_config(point))
-        cfg = _compose(point_norm, hydra_config=True)
+        normalised = normalise(point)
+        cfg = _compose(normalised, hydra_config=True)
         validate(cfg)
         _check_output_dir(cfg, multirun)
-        normalised = normalised or normalise(overrides, base_config(point))
-    return normalised if normalised is not None else []
+    return normalise(overrides, roster_from=points[0]) if multirun else normalised
 
 
 def _check_output_dir(cfg: DictConfig, multirun: bool) -> None:

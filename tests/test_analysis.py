@@ -1,0 +1,394 @@
+"""``python -m analysis``: compare, sweep, sensitivity, discover, and bad input.
+
+Sweeps are synthetic folders with the layout of a batched sweep (``sweep.parquet`` +
+``sweep.json``) written by ``write_sweep`` below, so these tests do not depend on the
+sweep runner; ``compare`` runs on a real two-job multirun of ``python -m sim``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.outcomes import wilson_interval
+
+ROOT = Path(__file__).resolve().parents[1]
+PARAM_OUTCOMES = ("final_trust.RUS.CHN", "final_trust.CHN.RUS", "final_support.CHN.RUS", "final_support.RUS.CHN")
+
+
+# -- synthetic sweep folders ------------------------------------------------------------
+def write_sweep(folder: Path, x: pd.DataFrame, p_hold, *, method: str = "lhs", bounds: dict | None = None,
+                index=None, replications: int = 400, errors=None, extra_meta: dict | None = None) -> Path:
+    """A batched sweep folder: one row per point of ``x`` with outcome ``p_hold`` (and ``index``)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    p_hold = np.asarray(p_hold, dtype=float)
+    n = len(x)
+    k = np.round(p_hold * replications).astype(int)
+    ci = np.array([wilson_interval(int(s), replications) for s in k])
+    index = np.asarray(index if index is not None else 0.2 + 0.5 * p_hold, dtype=float)
+    frame = pd.DataFrame({"point": np.arange(n)})
+    for name in x.columns:
+        frame[name] = x[name].to_numpy(float)
+    frame["p_hold"] = k / replications
+    frame["p_hold_lo"], frame["p_hold_hi"] = ci[:, 0], ci[:, 1]
+    frame["index_median"] = index
+    frame["index_q05"], frame["index_q95"] = index - 0.1, index + 0.1
+    frame["median_rupture_month"] = pd.array([None] * n, dtype="Float64")
+    for name in PARAM_OUTCOMES:
+        frame[name] = 0.5
+    frame["n_replications"] = replications
+    frame["error"] = pd.Series(errors if errors is not None else [None] * n, dtype=object)
+    if errors is not None:
+        bad = frame["error"].notna()
+        frame.loc[bad, ["p_hold", "p_hold_lo", "p_hold_hi", "index_median"]] = np.nan
+    frame.to_parquet(folder / "sweep.parquet", index=False)
+    bounds = bounds or {c: [float(x[c].min()), float(x[c].max())] for c in x.columns}
+    meta = {"method": method, "parameters": {k: list(v) for k, v in bounds.items()}, "n_points": n, "seed": 0,
+            "replications": replications, "scenario": "baseline", "overrides": []}
+    meta.update(extra_meta or {})
+    (folder / "sweep.json").write_text(json.dumps(meta))
+    return folder
+
+
+def logistic(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def run_analysis(*args, cwd=None):
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    return subprocess.run([sys.executable, "-m", "analysis", *map(str, args)], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=600)
+
+
+def assert_image(path: Path):
+    from PIL import Image
+
+    assert path.exists(), path
+    with Image.open(path) as img:
+        img.load()
+        assert img.width > 100 and img.height > 100
+        extrema = img.convert("L").getextrema()
+        assert extrema[0] < extrema[1], f"{path} is a blank image"
+
+
+def tree(folder: Path) -> set[str]:
+    return {str(p.relative_to(folder)) for p in folder.rglob("*")} if folder.exists() else set()
+
+
+# -- compare: a real multirun of two scenarios ------------------------------------------------
+@pytest.fixture(scope="module")
+def multirun(tmp_path_factory) -> Path:
+    """Two jobs of ``python -m sim -m``: baseline with Russia's counterintelligence low and high."""
+    cwd = tmp_path_factory.mktemp("multirun")
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.run(
+        [sys.executable, "-m", "sim", "-m", "scenario=baseline", "relations.RUS.CHN.counterintelligence=0.1,0.95",
+         "hydra/launcher=basic", "replications=30", "horizon_months=12", "output.figures=false"],
+        cwd=cwd, env=env, capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    summaries = sorted((cwd / "multirun").rglob("summary.json"))
+    assert len(summaries) == 2, proc.stdout
+    return summaries[0].parents[1]
+
+
+def test_compare_multirun(multirun, tmp_path):
+    out = tmp_path / "cmp"
+    proc = run_analysis("compare", multirun, "--out", out)
+    assert proc.returncode == 0, proc.stderr
+    assert "| run |" in proc.stdout and "ΔP(holds)" in proc.stdout
+    for stem in ("partnership_bands", "survival", "p_hold", "paired_differences"):
+        assert_image(out / f"{stem}.png")
+        assert (out / f"{stem}.pdf").stat().st_size > 1000
+    table = pd.read_csv(out / "comparison.csv")
+    assert len(table) == 2
+    assert table["reference"].sum() == 1
+    assert table["label"].str.contains("counterintelligence=0.1").any()
+    other = table[~table["reference"]].iloc[0]
+    assert bool(other["paired"]) and other["d_p_hold_n"] == 30
+    assert np.isfinite(other["d_index_final_estimate"]) and other["d_index_final_lo"] <= other["d_index_final_estimate"] <= other["d_index_final_hi"]
+    assert np.isfinite(other["d_p_hold_estimate"])
+    md = (out / "comparison.md").read_text()
+    rows = [line for line in md.splitlines() if line.startswith("| ")]
+    assert len(rows) == 2 + 2  # header, rule, one row per run
+    assert "paired on 30 common replications" in md
+
+
+def test_compare_paired_difference_matches_replications(multirun, tmp_path):
+    from analysis import compare
+
+    result = compare([multirun], out=tmp_path / "c", reference="baseline relations.RUS.CHN.counterintelligence=0.95")
+    ref = result.reference
+    run = next(r for r in result.runs if r is not ref)
+    both = run.replications.merge(ref.replications, on="replication", suffixes=("", "_ref"))
+    row = result.table[~result.table["reference"]].iloc[0]
+    assert row["d_p_hold_estimate"] == pytest.approx(both["holds"].mean() - both["holds_ref"].mean())
+    assert row["d_index_final_estimate"] == pytest.approx((both["index_final"] - both["index_final_ref"]).mean())
+    assert row["d_p_hold_gain"] - row["d_p_hold_loss"] == (both["holds"].astype(int) - both["holds_ref"].astype(int)).sum()
+
+
+def test_paired_statistics():
+    from analysis.stats import paired_holds, paired_mean, unpaired_holds
+
+    run = np.array([1, 1, 1, 0, 1, 1, 0, 1, 1, 1] * 10, dtype=bool)
+    ref = np.array([1, 0, 1, 0, 0, 1, 0, 1, 0, 1] * 10, dtype=bool)
+    d = paired_holds(run, ref)
+    assert d.estimate == pytest.approx(0.3) and d.gain == 30 and d.loss == 0
+    assert d.lo < 0.3 < d.hi and d.p_value < 1e-6
+    m = paired_mean(np.arange(10.0) + 1.0, np.arange(10.0))
+    assert m.estimate == pytest.approx(1.0) and m.se == pytest.approx(0.0)
+    u = unpaired_holds(80, 100, 50, 100)
+    assert u.lo < 0.3 < u.hi and not u.paired
+
+
+def test_labels_and_reference(tmp_path):
+    from analysis.runs import assign_labels, parse_overrides, Run
+
+    assert parse_overrides(["scenario=b", "~relations.RUS.CHN.trust=null", "+relations.RUS.CHN.trust=0.2",
+                            "++replications=9"]) == {"scenario": "b", "relations.RUS.CHN.trust": "0.2", "replications": "9"}
+    runs = [Run(folder=tmp_path / str(k), summary={"scenario": s, "p_hold": 0.5}, overrides=parse_overrides(o))
+            for k, (s, o) in enumerate([("taiwan", ["replications=5", "seed=1"]), ("baseline", ["replications=5", "seed=1"]),
+                                        ("baseline", ["replications=5", "seed=1", "world.war=0.2"])])]
+    assign_labels(runs)
+    assert [r.label for r in runs] == ["taiwan", "baseline", "baseline world.war=0.2"]
+    from analysis.comparison import pick_reference
+
+    assert pick_reference(runs, None) is runs[1]
+    assert pick_reference(runs, "taiwan") is runs[0]
+
+
+# -- sweep -------------------------------------------------------------------------------------
+def test_sweep_line_1d(tmp_path):
+    xs = np.linspace(0, 1, 21)
+    folder = write_sweep(tmp_path / "s1", pd.DataFrame({"relations.RUS.CHN.counterintelligence": xs}),
+                         logistic(-12 * (xs - 0.6)), method="grid")
+    proc = run_analysis("sweep", folder)
+    assert proc.returncode == 0, proc.stderr
+    stem = str(folder / "analysis" / "sweep_relations.RUS.CHN.counterintelligence")
+    assert_image(Path(stem + ".png"))
+    assert Path(stem + ".pdf").exists()
+    data = pd.read_csv(stem + ".csv")
+    assert len(data) == 21 and (data["p_hold_lo"] <= data["p_hold"]).all() and (data["p_hold"] <= data["p_hold_hi"]).all()
+    assert "crosses 0.5" in proc.stdout
+
+
+def test_sweep_line_finds_tipping_point():
+    from analysis.sweep import crossings
+
+    xs = np.linspace(0, 1, 11)
+    assert crossings(xs, 1 - xs, 0.5) == [pytest.approx(0.5)]
+    assert crossings(xs, np.full(11, 0.9), 0.5) == []
+
+
+def test_sweep_heatmap_2d_grid(tmp_path):
+    a, b = np.meshgrid(np.linspace(0, 1, 9), np.linspace(0, 1, 7))
+    x = pd.DataFrame({"x1": a.ravel(), "x2": b.ravel()})
+    folder = write_sweep(tmp_path / "grid", x, logistic(-10 * (x["x1"] + x["x2"] - 1.0)), method="grid")
+    from analysis import sweep_plot
+
+    result = sweep_plot(folder, out=tmp_path / "o")
+    assert result.y == "x2" and result.contour
+    assert_image(tmp_path / "o" / "sweep_x1__x2.png")
+    assert (tmp_path / "o" / "sweep_x1__x2.pdf").exists()
+
+
+def test_sweep_heatmap_lhs_scattered(tmp_path):
+    rng = np.random.default_rng(3)
+    x = pd.DataFrame({"x1": rng.random(120), "x2": rng.random(120)})
+    folder = write_sweep(tmp_path / "lhs", x, logistic(-10 * (x["x1"] - x["x2"])), method="lhs")
+    proc = run_analysis("sweep", folder, "--x", "x2", "--y", "x1", "--out", tmp_path / "o")
+    assert proc.returncode == 0, proc.stderr
+    assert "tipping contour" in proc.stdout and "interpolated" in proc.stdout
+    assert_image(tmp_path / "o" / "sweep_x2__x1.png")
+
+
+def test_sweep_line_pooled_over_other_parameter(tmp_path):
+    rng = np.random.default_rng(4)
+    x = pd.DataFrame({"x1": rng.random(200), "x2": rng.random(200), "x3": rng.random(200)})
+    folder = write_sweep(tmp_path / "lhs3", x, logistic(-10 * (x["x1"] - 0.5)), method="lhs")
+    from analysis import sweep_plot
+
+    line = sweep_plot(folder, x="x1", out=tmp_path / "o")
+    assert line.y is None and 5 <= len(line.data) <= 15
+    assert line.crossings and abs(line.crossings[0][1] - 0.5) < 0.1
+    heat = sweep_plot(folder, x="x1", y="x3", out=tmp_path / "o")
+    assert heat.contour
+    assert_image(tmp_path / "o" / "sweep_x1__x3.png")
+
+
+# -- sensitivity ------------------------------------------------------------------------------
+def test_sensitivity_sobol_recovers_linear_ranking(tmp_path):
+    pytest.importorskip("SALib")
+    from SALib.sample import sobol as sobol_sample
+
+    problem = {"num_vars": 3, "names": ["x1", "x2", "x3"], "bounds": [[0, 1]] * 3}
+    xs = sobol_sample.sample(problem, 256, calc_second_order=True, seed=1)
+    y = 4 * xs[:, 0] + 2 * xs[:, 1] + 0 * xs[:, 2]
+    p_hold = (y - y.min()) / (y.max() - y.min())  # P(holds) linear in the parameters
+    folder = write_sweep(tmp_path / "sobol", pd.DataFrame(xs, columns=problem["names"]), p_hold, method="sobol",
+                         index=0.1 + 0.1 * y, bounds={n: [0, 1] for n in problem["names"]},
+                         replications=100000, extra_meta={"calc_second_order": True, "problem": problem})
+    proc = run_analysis("sensitivity", folder, "--out", tmp_path / "o")
+    assert proc.returncode == 0, proc.stderr
+    table = pd.read_csv(tmp_path / "o" / "sensitivity.csv")
+    for output in ("p_hold", "index_median"):
+        s1 = table[(table["output"] == output) & (table["index"] == "S1")].set_index("parameter")["value"]
+        assert list(s1.sort_values(ascending=False).index) == ["x1", "x2", "x3"]
+        assert s1["x1"] == pytest.approx(0.8, abs=0.08) and s1["x2"] == pytest.approx(0.2, abs=0.08)
+        assert abs(s1["x3"]) < 0.03
+    assert_image(tmp_path / "o" / "sensitivity.png")
+    assert (tmp_path / "o" / "sensitivity.md").read_text().count("| x1 |") == 2
+    assert json.loads((tmp_path / "o" / "sensitivity.json").read_text())["method"] == "sobol"
+
+
+def test_sensitivity_delta_on_lhs(tmp_path):
+    pytest.importorskip("SALib")
+    from SALib.sample import latin
+
+    problem = {"num_vars": 3, "names": ["x1", "x2", "x3"], "bounds": [[0, 1]] * 3}
+    xs = latin.sample(problem, 400, seed=2)
+    y = 4 * xs[:, 0] + 2 * xs[:, 1]
+    from analysis import sensitivity
+
+    folder = write_sweep(tmp_path / "lhs", pd.DataFrame(xs, columns=problem["names"]), logistic(3 * (y - 3)),
+                         index=y / 6, method="lhs", replications=100000)
+    result = sensitivity(folder, out=tmp_path / "o", resamples=50)
+    assert result.method == "delta"
+    assert result.ranking("p_hold")[0] == "x1"  # δ: the dominant parameter first
+    assert result.ranking("p_hold", "S1") == ["x1", "x2", "x3"]
+    assert result.ranking("index_median", "S1") == ["x1", "x2", "x3"]
+    assert_image(tmp_path / "o" / "sensitivity.png")
+
+
+def test_sensitivity_skips_constant_outcome(tmp_path):
+    pytest.importorskip("SALib")
+    rng = np.random.default_rng(5)
+    x = pd.DataFrame({"x1": rng.random(60), "x2": rng.random(60)})
+    from analysis import sensitivity
+
+    folder = write_sweep(tmp_path / "c", x, np.ones(60), index=x["x1"].to_numpy() * 0.5, method="lhs")
+    result = sensitivity(folder, out=tmp_path / "o", resamples=20)
+    assert "p_hold" in result.skipped and "constant" in result.skipped["p_hold"]
+    assert result.ranking("index_median")[0] == "x1"
+
+
+# -- discover ---------------------------------------------------------------------------------
+def test_discover_finds_breaking_region(tmp_path):
+    pytest.importorskip("ema_workbench")
+    rng = np.random.default_rng(6)
+    x = pd.DataFrame({"x1": rng.random(400), "x2": rng.random(400), "x3": rng.random(400)})
+    p_hold = np.where(x["x1"] > 0.7, 0.2, 0.9)
+    folder = write_sweep(tmp_path / "d", x, p_hold, method="lhs", bounds={c: [0, 1] for c in x.columns})
+    proc = run_analysis("discover", folder, "--out", tmp_path / "o")
+    assert proc.returncode == 0, proc.stderr
+    boxes = json.loads((tmp_path / "o" / "discover.json").read_text())["boxes"]
+    first = boxes[0]
+    assert set(first["limits"]) == {"x1"}
+    assert first["limits"]["x1"]["lower"] == pytest.approx(0.7, abs=0.03) and first["limits"]["x1"]["upper"] is None
+    assert first["coverage"] >= 0.9 and first["density"] >= 0.9
+    assert "x1 ≥ 0.6" in proc.stdout or "x1 ≥ 0.7" in proc.stdout
+    assert_image(tmp_path / "o" / "discover_tradeoff.png")
+    assert_image(tmp_path / "o" / "discover_boxes.png")
+    assert (tmp_path / "o" / "discover.md").exists()
+
+
+def test_discover_two_dimensional_region(tmp_path):
+    pytest.importorskip("ema_workbench")
+    rng = np.random.default_rng(7)
+    x = pd.DataFrame({"x1": rng.random(600), "x2": rng.random(600), "x3": rng.random(600)})
+    breaks = (x["x1"] > 0.5) & (x["x2"] < 0.4)
+    folder = write_sweep(tmp_path / "d2", x, np.where(breaks, 0.1, 0.95), method="lhs")
+    from analysis import discover
+
+    result = discover(folder, out=tmp_path / "o")
+    box = result.boxes[0]
+    assert set(box.limits) == {"x1", "x2"}
+    assert box.coverage >= 0.85 and box.density >= 0.85
+
+
+def test_discover_no_breaking_points(tmp_path):
+    rng = np.random.default_rng(8)
+    x = pd.DataFrame({"x1": rng.random(50)})
+    folder = write_sweep(tmp_path / "n", x, np.full(50, 0.95))
+    from analysis import discover
+
+    result = discover(folder, out=tmp_path / "o")
+    assert result.boxes == [] and "No point breaks" in result.markdown
+    assert json.loads((tmp_path / "o" / "discover.json").read_text())["boxes"] == []
+
+
+def test_failed_points_are_left_out(tmp_path):
+    xs = np.linspace(0, 1, 11)
+    errors = [None] * 11
+    errors[3] = "numba: something went wrong"
+    folder = write_sweep(tmp_path / "f", pd.DataFrame({"x1": xs}), 1 - xs, errors=errors)
+    from analysis import sweep_plot
+
+    result = sweep_plot(folder, out=tmp_path / "o")
+    assert len(result.data) == 10 and "1 failed point" in result.text
+
+
+# -- a multirun as a sweep --------------------------------------------------------------------
+def test_multirun_as_sweep(multirun, tmp_path):
+    from analysis import load_sweep, sweep_plot
+
+    sweep = load_sweep(multirun)
+    assert sweep.parameters == ["relations.RUS.CHN.counterintelligence"] and len(sweep.ok) == 2
+    result = sweep_plot(multirun, out=tmp_path / "o")
+    assert len(result.data) == 2
+    assert_image(tmp_path / "o" / "sweep_relations.RUS.CHN.counterintelligence.png")
+
+
+# -- bad input --------------------------------------------------------------------------------
+def _bad(proc, *needles):
+    assert proc.returncode == 2, (proc.stdout, proc.stderr)
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), proc.stderr
+    assert "Traceback" not in proc.stderr
+    for needle in needles:
+        assert needle in lines[0], lines[0]
+
+
+def test_bad_inputs_exit_2_with_one_line(tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    xs = np.linspace(0, 1, 11)
+    folder = write_sweep(tmp_path / "s", pd.DataFrame({"x1": xs}), 1 - xs)
+    before = tree(tmp_path)
+    _bad(run_analysis("compare", tmp_path / "nope"), "nope", "no such folder")
+    _bad(run_analysis("compare", empty), "empty", "no run found")
+    _bad(run_analysis("compare", folder), "sweep.parquet")
+    _bad(run_analysis("sweep", tmp_path / "nope"), "nope", "no such folder")
+    _bad(run_analysis("sweep", empty), "no sweep found")
+    _bad(run_analysis("sweep", folder, "--x", "world.war"), "--x", "world.war", "allowed: x1")
+    _bad(run_analysis("sweep", folder, "--y", "x1"), "--y")
+    _bad(run_analysis("sensitivity", folder, "--method", "sobol"), "--method", "sobol")
+    _bad(run_analysis("sensitivity", folder, "--method", "morris"), "--method")
+    _bad(run_analysis("discover", folder, "--threshold", "1.5"), "--threshold", "0 < value < 1")
+    _bad(run_analysis("discover", empty), "no sweep found")
+    _bad(run_analysis("frobnicate"), "frobnicate")
+    _bad(run_analysis())
+    assert tree(tmp_path) == before  # nothing written
+
+
+def test_bad_reference_and_scenario(multirun, tmp_path):
+    _bad(run_analysis("compare", multirun, "--reference", "nosuch", "--out", tmp_path / "o"), "--reference", "nosuch", "allowed")
+    _bad(run_analysis("sweep", multirun, "--scenario", "nosuch", "--out", tmp_path / "o"), "--scenario", "allowed: baseline")
+    assert not (tmp_path / "o").exists()
+
+
+def test_sobol_sweep_of_wrong_length(tmp_path):
+    pytest.importorskip("SALib")
+    problem = {"num_vars": 2, "names": ["x1", "x2"], "bounds": [[0, 1]] * 2}
+    rng = np.random.default_rng(9)
+    x = pd.DataFrame(rng.random((13, 2)), columns=["x1", "x2"])
+    folder = write_sweep(tmp_path / "w", x, x["x1"].to_numpy(), method="sobol",
+                         extra_meta={"calc_second_order": True, "problem": problem})
+    _bad(run_analysis("sensitivity", folder, "--out", tmp_path / "o"), "not a multiple of 6")
+    assert not (tmp_path / "o").exists()
