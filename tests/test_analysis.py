@@ -117,7 +117,7 @@ def test_compare_multirun(multirun, tmp_path):
     md = (out / "comparison.md").read_text()
     rows = [line for line in md.splitlines() if line.startswith("| ")]
     assert len(rows) == 2 + 2  # header, rule, one row per run
-    assert "paired on 30 common replications" in md
+    assert "| 30 |" in md  # n pairs
 
 
 def test_compare_paired_difference_matches_replications(multirun, tmp_path):
@@ -355,40 +355,81 @@ def _bad(proc, *needles):
         assert needle in lines[0], lines[0]
 
 
-def test_bad_inputs_exit_2_with_one_line(tmp_path):
+class _Proc:
+    def __init__(self, returncode, stdout, stderr):
+        self.returncode, self.stdout, self.stderr = returncode, stdout, stderr
+
+
+def run_inprocess(capsys, *args):
+    """``python -m analysis ARGS`` in this process (the CLI's ``main``), as a CompletedProcess-like."""
+    from analysis.cli import main
+
+    try:
+        main([str(a) for a in args])
+        code = 0
+    except SystemExit as stop:
+        code = stop.code
+    captured = capsys.readouterr()
+    return _Proc(code, captured.out, captured.err)
+
+
+def test_bad_inputs_exit_2_with_one_line(tmp_path, capsys):
     empty = tmp_path / "empty"
     empty.mkdir()
     xs = np.linspace(0, 1, 11)
     folder = write_sweep(tmp_path / "s", pd.DataFrame({"x1": xs}), 1 - xs)
     before = tree(tmp_path)
+    # the real command line, twice
     _bad(run_analysis("compare", tmp_path / "nope"), "nope", "no such folder")
-    _bad(run_analysis("compare", empty), "empty", "no run found")
-    _bad(run_analysis("compare", folder), "sweep.parquet")
-    _bad(run_analysis("sweep", tmp_path / "nope"), "nope", "no such folder")
-    _bad(run_analysis("sweep", empty), "no sweep found")
     _bad(run_analysis("sweep", folder, "--x", "world.war"), "--x", "world.war", "allowed: x1")
-    _bad(run_analysis("sweep", folder, "--y", "x1"), "--y")
-    _bad(run_analysis("sensitivity", folder, "--method", "sobol"), "--method", "sobol")
-    _bad(run_analysis("sensitivity", folder, "--method", "morris"), "--method")
-    _bad(run_analysis("discover", folder, "--threshold", "1.5"), "--threshold", "0 < value < 1")
-    _bad(run_analysis("discover", empty), "no sweep found")
-    _bad(run_analysis("frobnicate"), "frobnicate")
-    _bad(run_analysis())
+
+    def bad(*args_and_needles):
+        args = [a for a in args_and_needles if not isinstance(a, tuple)]
+        needles = next((a for a in args_and_needles if isinstance(a, tuple)), ())
+        _bad(run_inprocess(capsys, *args), *needles)
+
+    bad("compare", empty, ("empty", "no run found"))
+    bad("compare", folder, ("sweep.parquet",))
+    bad("compare", folder / "sweep.json", ("not a folder",))
+    bad("sweep", tmp_path / "nope", ("nope", "no such folder"))
+    bad("sweep", empty, ("no sweep found",))
+    bad("sweep", folder, "--y", "x1", ("--y",))
+    bad("sweep", folder, "--threshold", "abc", ("--threshold",))
+    bad("sensitivity", folder, "--method", "sobol", ("--method", "sobol"))
+    bad("sensitivity", folder, "--method", "morris", ("--method",))
+    bad("sensitivity", folder, ("at least 30 points",))
+    bad("sensitivity", folder, "--resamples", "0", ("--resamples",))
+    bad("discover", folder, "--threshold", "1.5", ("--threshold", "0 < value < 1"))
+    bad("discover", folder, "--max-boxes", "x", ("--max-boxes",))
+    bad("discover", empty, ("no sweep found",))
+    bad("frobnicate", ("frobnicate",))
+    bad()
     assert tree(tmp_path) == before  # nothing written
 
 
-def test_bad_reference_and_scenario(multirun, tmp_path):
-    _bad(run_analysis("compare", multirun, "--reference", "nosuch", "--out", tmp_path / "o"), "--reference", "nosuch", "allowed")
-    _bad(run_analysis("sweep", multirun, "--scenario", "nosuch", "--out", tmp_path / "o"), "--scenario", "allowed: baseline")
+def test_unreadable_sweep_table(tmp_path, capsys):
+    folder = tmp_path / "broken"
+    folder.mkdir()
+    (folder / "sweep.parquet").write_text("not parquet")
+    _bad(run_inprocess(capsys, "sweep", folder), "sweep.parquet", "not a readable parquet")
+    (folder / "sweep.parquet").unlink()
+    pd.DataFrame({"point": [0, 1], "x1": [0.0, 1.0]}).to_parquet(folder / "sweep.parquet")
+    _bad(run_inprocess(capsys, "sweep", folder), "no 'p_hold' column")
+    assert tree(folder) == {"sweep.parquet"}
+
+
+def test_bad_reference_and_scenario(multirun, tmp_path, capsys):
+    _bad(run_inprocess(capsys, "compare", multirun, "--reference", "nosuch", "--out", tmp_path / "o"), "--reference", "nosuch", "allowed")
+    _bad(run_inprocess(capsys, "sweep", multirun, "--scenario", "nosuch", "--out", tmp_path / "o"), "--scenario", "allowed: baseline")
     assert not (tmp_path / "o").exists()
 
 
-def test_sobol_sweep_of_wrong_length(tmp_path):
+def test_sobol_sweep_of_wrong_length(tmp_path, capsys):
     pytest.importorskip("SALib")
     problem = {"num_vars": 2, "names": ["x1", "x2"], "bounds": [[0, 1]] * 2}
     rng = np.random.default_rng(9)
     x = pd.DataFrame(rng.random((13, 2)), columns=["x1", "x2"])
     folder = write_sweep(tmp_path / "w", x, x["x1"].to_numpy(), method="sobol",
                          extra_meta={"calc_second_order": True, "problem": problem})
-    _bad(run_analysis("sensitivity", folder, "--out", tmp_path / "o"), "not a multiple of 6")
+    _bad(run_inprocess(capsys, "sensitivity", folder, "--out", tmp_path / "o"), "not a multiple of 6")
     assert not (tmp_path / "o").exists()
