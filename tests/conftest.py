@@ -16,6 +16,15 @@ os.environ.pop("ALLIANCE_SIM_SCENARIOS", None)
 
 ROOT = Path(__file__).resolve().parents[1]
 
+if os.environ.get("CI"):
+    # In CI every optional extra is installed: a missing one is a failure, not a skip.
+    import importlib
+
+    def _strict_importorskip(modname, *args, **kwargs):
+        return importlib.import_module(modname)
+
+    pytest.importorskip = _strict_importorskip
+
 
 @pytest.fixture(scope="session")
 def root() -> Path:
