@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.compile import CompiledModel
+from sim.compile import CompiledModel, Draw
 from sim.kernels.ensemble import simulate
 from sim.trajectories import Trajectories
 
 
 def run_numba(model: CompiledModel, reps: np.ndarray) -> Trajectories:
     """All replications ``reps`` in one parallel kernel call."""
-    draw = model.draw(reps)
+    return run_draw(model, model.draw(reps))
+
+
+def run_draw(model: CompiledModel, draw: Draw) -> Trajectories:
+    """Simulate the parameter rows of ``draw`` (one replication each) in one kernel call.
+
+    Row ``r`` uses the random numbers of replication ``draw.reps[r]``; rows may repeat a
+    replication index with other parameters (a batched sweep's points share draws).
+    """
     horizon = model.config.horizon_months
     ev = model.events
     out = Trajectories.empty(draw.reps, horizon, len(model.roster), len(ev.names))
