@@ -31,7 +31,8 @@ import numba
 _KERNEL_DIR = Path(__file__).resolve().parent
 
 
-def _source_key() -> str:
+def kernel_source_key() -> str:
+    """16 hex digits hashing numba's version and every source file of ``sim/kernels``."""
     digest = hashlib.sha256(numba.__version__.encode())
     for path in sorted(_KERNEL_DIR.glob("*.py")):
         digest.update(path.name.encode())
@@ -67,7 +68,7 @@ def configure_cache() -> tuple[bool, str | None]:
         return False, None
     if os.environ.get("NUMBA_CACHE_DIR"):
         return True, os.environ["NUMBA_CACHE_DIR"]
-    key = _source_key()
+    key = kernel_source_key()
     for root in _cache_roots():
         target = root / f"numba-{key}"
         if _writable(target):
