@@ -27,12 +27,31 @@ def _task(cfg) -> None:
 
     hydra_cfg = HydraConfig.get()
     config = validate(cfg)
+    if cfg.get("sweep") is not None:
+        _sweep_task(cfg, config, hydra_cfg)
+        return
     results = simulate(config, progress=sys.stderr.isatty())
     results.overrides = tuple(hydra_cfg.overrides.task)
     folder = hydra_cfg.runtime.output_dir
     write_results(results, folder)
     print(results.report())
     print(f"  results: {folder}")
+
+
+def _sweep_task(cfg, config, hydra_cfg) -> None:
+    """A batched sweep inside Hydra's job (folder: ``sweeps/<method>-<digest>`` under the launch dir)."""
+    from pathlib import Path
+
+    from sim.sweep.run import plan_sweep, run_sweep
+
+    try:
+        spec, folder = plan_sweep(cfg.sweep, config, base=Path(hydra_cfg.runtime.cwd))
+        outcome = run_sweep(config, spec, overrides=tuple(hydra_cfg.overrides.task), folder=folder,
+                            progress=sys.stderr.isatty())
+    except ConfigError as err:
+        print(f"error: {err}", file=sys.stderr)
+        raise SystemExit(EXIT_BAD_INPUT) from None
+    print(outcome.report())
 
 
 def _split_args(argv: Sequence[str]) -> tuple[list[str], list[str], bool]:

@@ -28,7 +28,7 @@ from sim.errors import ConfigError
 from sim.paths import conf_dir, scenario_dirs
 
 _SCHEMA_KEYS = frozenset(SimConfig.model_fields)
-_GROUPS = ("scenario", "roster")
+_GROUPS = ("scenario", "roster", "sweep")
 _MAX_CHECKED_POINTS = 256
 
 
@@ -43,8 +43,9 @@ def available_scenarios() -> dict[str, Path]:
     return found
 
 
-def available_rosters() -> list[str]:
-    return sorted(p.stem for p in (conf_dir() / "roster").glob("*.yaml"))
+def available_configs(group: str) -> list[str]:
+    """Names of the shipped configs of a Hydra group in ``conf/`` (``roster``, ``sweep``)."""
+    return sorted(p.stem for p in (conf_dir() / group).glob("*.yaml"))
 
 
 def register_scenarios() -> None:
@@ -97,7 +98,8 @@ def normalise(overrides: Sequence[str], roster_from: Sequence[str] | None = None
             composed.append(base_config(overrides if roster_from is None else roster_from))
         return composed[0]
 
-    out = []
+    out: list[str] = []
+    replaced: set[str] = set()
     for text in overrides:
         prefix, key, _value = _split(text)
         if "=" not in text and prefix != "~":
@@ -105,6 +107,9 @@ def normalise(overrides: Sequence[str], roster_from: Sequence[str] | None = None
         head, *rest = key.split(".")
         if prefix or _is_group_override(key):
             out.append(text)
+            continue
+        if head == "sweep":
+            out += _sweep_override(text, key, base, replaced)
             continue
         if head not in _SCHEMA_KEYS:
             raise ConfigError(key, f"unknown key; allowed: {', '.join(sorted(_SCHEMA_KEYS))}, scenario, roster")
@@ -125,13 +130,28 @@ def normalise(overrides: Sequence[str], roster_from: Sequence[str] | None = None
     return out
 
 
+def _sweep_override(text: str, key: str, base, replaced: set[str]) -> list[str]:
+    """``sweep.<key>=v`` -> ``++sweep.<key>=v``; the first ``sweep.parameters.*`` drops the file's set.
+
+    Parameters given on the command line replace the design file's parameters as a whole
+    (a researcher names what to vary; docs/sweeps.md).
+    """
+    if base().get("sweep") is None:
+        raise ConfigError(key, "no sweep selected; add sweep=grid, sweep=lhs or sweep=sobol")
+    out = []
+    if key.startswith("sweep.parameters.") and "parameters" not in replaced:
+        replaced.add("parameters")
+        out += ["~sweep.parameters", "+sweep.parameters={}"]
+    return [*out, "++" + text]
+
+
 def _hydra_message(err: Exception) -> ConfigError:
     """One line from a Hydra composition error."""
     text = str(err)
-    missing = re.search(r"Could not (?:find|load) '(scenario|roster)/([^']*)'", text)
+    missing = re.search(r"Could not (?:find|load) '(scenario|roster|sweep)/([^']*)'", text)
     if missing:
         group, name = missing.groups()
-        allowed = list(available_scenarios()) if group == "scenario" else available_rosters()
+        allowed = list(available_scenarios()) if group == "scenario" else available_configs(group)
         return ConfigError(group, f"unknown {group} {name!r}; allowed: {', '.join(allowed)}")
     first = next((line.strip() for line in text.splitlines() if line.strip()), type(err).__name__)
     return ConfigError("override", first)
@@ -160,7 +180,7 @@ def base_config(overrides: Sequence[str]) -> DictConfig:
 
 def validate(cfg: DictConfig) -> SimConfig:
     """The composed Hydra config (without its ``hydra`` node) as a validated ``SimConfig``."""
-    keys = [k for k in cfg if k != "hydra"]
+    keys = [k for k in cfg if k not in ("hydra", "sweep")]
     data = OmegaConf.to_container(OmegaConf.masked_copy(cfg, keys), resolve=True)
     try:
         return SimConfig.model_validate(data)
@@ -212,8 +232,14 @@ def preflight(overrides: Sequence[str], *, multirun: bool) -> list[str]:
     for point in points:
         normalised = normalise(point)
         cfg = _compose(normalised, hydra_config=True)
-        validate(cfg)
+        config = validate(cfg)
         _check_output_dir(cfg, multirun)
+        if cfg.get("sweep") is not None:
+            from sim.sweep.run import plan_sweep
+
+            _spec, folder = plan_sweep(cfg.sweep, config, base=Path("."))
+            if not multirun and not any(_split(o)[1] == "hydra.run.dir" for o in normalised):
+                normalised.append(f"hydra.run.dir={folder}")  # Hydra's files go with the sweep's
     return normalise(overrides, roster_from=points[0]) if multirun else normalised
 
 

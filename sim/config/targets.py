@@ -46,9 +46,9 @@ def resolve_target(path: str, roster: list[str], key: str) -> Target:
     head = parts[0]
     if head in ("world", "dynamics") and len(parts) == 2:
         model = World if head == "world" else Dynamics
-        idx, b = _field(model, parts[1], layout.GLOB_FIELDS, key)
         if parts[1] not in model.model_fields:
-            raise ValueError(f"{key}: {parts[1]!r} is not in {head}; allowed: {', '.join(model.model_fields)}")
+            raise ValueError(f"{key}: unknown field {parts[1]!r} of {head}; allowed: {', '.join(model.model_fields)}")
+        idx, b = _field(model, parts[1], layout.GLOB_FIELDS, key)
         return Target(layout.T_GLOB, idx, 0, 0, b)
     if head == "actors" and len(parts) == 3:
         i = _actor(parts[1], roster, key)

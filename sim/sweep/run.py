@@ -1,0 +1,133 @@
+"""Run a batched sweep: design, resume, evaluate chunk by chunk, merge.
+
+Points go through the numba core in chunks of about ``batch_size`` rows (points ×
+replications); each finished chunk is written atomically before the next starts, so a
+killed sweep loses at most the chunk in flight and the same command resumes it. With
+``sweep.shards=K`` and ``sweep.shard=k`` a job evaluates only points ``p % K == k``;
+shards running anywhere (Hydra multirun on Ray or SLURM) share the folder, and the one
+that finds every point done writes ``sweep.parquet``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from tqdm.auto import tqdm
+
+from sim.config.schema import SimConfig
+from sim.sweep.design import design, n_points, salib_problem
+from sim.sweep.points import PointEvaluator
+from sim.sweep.spec import SweepSpec, resolve_axes
+from sim.sweep.store import SweepStore, default_folder, sweep_digest
+
+
+@dataclass
+class SweepOutcome:
+    """What a sweep job did: the folder, the merged table (None until all shards are done)."""
+
+    folder: Path
+    n_points: int
+    evaluated: int
+    skipped: int
+    table: pd.DataFrame | None
+
+    @property
+    def complete(self) -> bool:
+        return self.table is not None
+
+    def report(self) -> str:
+        lines = [f"Batched sweep: {self.n_points} points ({self.evaluated} evaluated now, {self.skipped} resumed)"]
+        if self.table is None:
+            lines.append("  not complete: other shards still have points to run (re-run any shard to finish)")
+        else:
+            ok = self.table[self.table["error"].isna()]
+            failed = len(self.table) - len(ok)
+            if len(ok):
+                lines.append(f"  P(holds) from {ok['p_hold'].min():.3f} to {ok['p_hold'].max():.3f} across points")
+            if failed:
+                lines.append(f"  {failed} point(s) failed; see the 'error' column")
+            lines.append(f"  plot: python -m analysis sweep {self.folder}")
+        lines.append(f"  results: {self.folder}")
+        return "\n".join(lines)
+
+
+def sweep_folder(config: SimConfig, spec: SweepSpec, base: Path | None = None) -> Path:
+    """``spec.dir`` if given, else ``sweeps/<method>-<digest>`` under ``base`` (the cwd)."""
+    return Path(spec.dir) if spec.dir else default_folder(spec, sweep_digest(config, spec), base)
+
+
+def plan_sweep(node, config: SimConfig, base: Path | None = None) -> tuple[SweepSpec, Path]:
+    """Validate the composed ``sweep`` node against ``config``; return the spec and its folder.
+
+    Raises ``ConfigError`` (naming the ``sweep.*`` key) before anything is written.
+    """
+    from omegaconf import OmegaConf
+
+    from sim.sweep.spec import parse_sweep
+    from sim.sweep.store import SweepStore
+
+    data = OmegaConf.to_container(node, resolve=True) if not isinstance(node, dict) else node
+    spec = parse_sweep(data)
+    resolve_axes(spec, config)
+    folder = sweep_folder(config, spec, base)
+    SweepStore(folder).check(sweep_digest(config, spec))
+    return spec, folder
+
+
+def manifest(config: SimConfig, spec: SweepSpec, overrides, digest: str, seed: int) -> dict:
+    """Content of ``sweep.json`` (read by ``python -m analysis``)."""
+    from sim.results import package_version
+
+    return {
+        "method": spec.method,
+        "parameters": {p: list(a.bounds) for p, a in spec.parameters.items()},
+        "n_points": n_points(spec),
+        "seed": seed,
+        "run_seed": config.seed,
+        "replications": config.replications,
+        "horizon_months": config.horizon_months,
+        "pair": list(config.outcome.pair),
+        "scenario": "+".join(config.scenario_names),
+        "overrides": list(overrides),
+        "calc_second_order": spec.calc_second_order,
+        "problem": salib_problem(spec),
+        "design": spec.design_fields(),
+        "digest": digest,
+        "complete": False,
+        "version": package_version(),
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }
+
+
+def run_sweep(config: SimConfig, spec: SweepSpec, *, overrides=(), folder: Path | str | None = None,
+              progress: bool = False) -> SweepOutcome:
+    """Evaluate (or resume) the sweep ``spec`` around ``config``; see module doc."""
+    targets = resolve_axes(spec, config)
+    digest = sweep_digest(config, spec)
+    folder = Path(folder) if folder is not None else sweep_folder(config, spec)
+    seed = config.seed if spec.seed is None else spec.seed
+    points = design(spec, seed)
+    store = SweepStore(folder)
+    store.open(manifest(config, spec, overrides, digest, seed))
+    done = store.done_points()
+    mine = [p for p in range(points.shape[0]) if spec.shard is None or p % spec.shards == spec.shard]
+    todo = [p for p in mine if p not in done]
+    evaluator = PointEvaluator.build(config, spec.paths, targets)
+    per_chunk = max(1, config.batch_size // config.replications)
+    bar = tqdm(total=len(mine), initial=len(mine) - len(todo), unit="point", desc=f"{spec.method} sweep",
+               disable=not progress)
+    for start in range(0, len(todo), per_chunk):
+        ids = np.array(todo[start:start + per_chunk], dtype=np.int64)
+        rows = evaluator.evaluate(points[ids])
+        frame = pd.DataFrame({"point": ids, **{p: points[ids, d] for d, p in enumerate(spec.paths)}})
+        frame = pd.concat([frame, pd.DataFrame(rows, columns=evaluator.columns)], axis=1)
+        frame["error"] = frame["error"].astype(object)
+        store.write_chunk(frame)
+        bar.update(len(ids))
+    bar.close()
+    table = store.merge(points.shape[0], {"complete": True})
+    return SweepOutcome(folder, points.shape[0], len(todo), len(mine) - len(todo), table)
