@@ -52,6 +52,14 @@ def _sweep_task(cfg, config, hydra_cfg) -> None:
         print(f"error: {err}", file=sys.stderr)
         raise SystemExit(EXIT_BAD_INPUT) from None
     print(outcome.report())
+    if outcome.complete and config.output.figures:
+        from analysis import AnalysisError, sweep_plot
+
+        try:
+            plot = sweep_plot(folder, out=folder / "figures")
+            print(f"  figure: {plot.text.split(': ', 1)[-1]} -> {folder / 'figures'}")
+        except AnalysisError as err:
+            print(f"  no figure: {err}")
 
 
 def _split_args(argv: Sequence[str]) -> tuple[list[str], list[str], bool]:

@@ -158,6 +158,11 @@ def test_cli_lhs_sweep_of_64_points(tmp_path):
     for path, (lo, hi) in meta["parameters"].items():
         assert table[path].between(lo, hi).all()
     assert (folder / ".hydra" / "config.yaml").exists()  # Hydra's record sits with the results
+    from PIL import Image
+
+    (png,) = (folder / "figures").glob("sweep_*.png")
+    with Image.open(png) as image:  # a real picture with something drawn on it
+        assert image.size[0] > 600 and len(np.unique(np.asarray(image.convert("L")))) > 20
     assert not (tmp_path / "outputs").exists()
 
 
