@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.kernels.layout import RECORDED_DYAD
+from sim.kernels.reduce import histogram_cells
 from sim.trajectories import Trajectories
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
@@ -39,19 +40,6 @@ def cell_catalogue(roster: tuple[str, ...]) -> tuple[Cell, ...]:
     return tuple(cells)
 
 
-def cell_values(traj: Trajectories) -> np.ndarray:
-    """[R, T+1, C] values of every cell of ``cell_catalogue`` for a batch."""
-    n = traj.dyad.shape[-1]
-    ii, jj = np.where(~np.eye(n, dtype=bool))
-    dyad = traj.dyad[:, :, :, ii, jj].reshape(traj.dyad.shape[0], traj.dyad.shape[1], -1)
-    ui, uj = np.triu_indices(n, k=1)
-    trust, support = traj.variable("trust"), traj.variable("support")
-    partnership = 0.5 * np.sqrt(trust[:, :, ui, uj] * trust[:, :, uj, ui]) + 0.5 * np.sqrt(
-        support[:, :, ui, uj] * support[:, :, uj, ui]
-    )
-    return np.concatenate([dyad, partnership, traj.need, traj.world], axis=2)
-
-
 def default_bins(n_cells: int, n_months: int) -> int:
     """Bins per histogram: 1000, fewer for large rosters so counts stay within 256 MB."""
     return int(max(50, min(1000, _MEMORY_BUDGET // (4 * n_cells * n_months))))
@@ -65,13 +53,14 @@ class QuantileAccumulator:
         self.counts = np.zeros((n_months, n_cells, self.bins), dtype=np.int32)
         self.n = 0
 
-    def add(self, values: np.ndarray) -> None:
-        """Add a batch of values [R, T+1, C] (clipped to [0, 1])."""
-        r, t, c = values.shape
-        b = np.minimum((np.clip(values, 0.0, 1.0) * self.bins).astype(np.int64), self.bins - 1)
-        flat = (np.arange(t)[None, :, None] * c + np.arange(c)[None, None, :]) * self.bins + b
-        self.counts += np.bincount(flat.ravel(), minlength=t * c * self.bins).reshape(t, c, self.bins)
-        self.n += r
+    def add(self, traj: Trajectories) -> None:
+        """Add every cell of a batch's trajectories (values clipped to [0, 1])."""
+        n_cells = len(cell_catalogue(tuple(range(traj.need.shape[2]))))
+        if traj.dyad.shape[1] != self.counts.shape[0] or n_cells != self.counts.shape[1]:
+            raise ValueError(f"batch has {traj.dyad.shape[1]} months x {n_cells} cells; "
+                             f"histograms hold {self.counts.shape[0]} x {self.counts.shape[1]}")
+        histogram_cells(traj.dyad, traj.need, traj.world, self.counts)
+        self.n += traj.dyad.shape[0]
 
     def quantiles(self, qs=QUANTILES) -> np.ndarray:
         """[T+1, C, Q] quantiles, linear within the bin that holds them."""

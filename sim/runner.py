@@ -12,12 +12,12 @@ from __future__ import annotations
 import numpy as np
 from tqdm.auto import tqdm
 
-from sim.aggregate import QuantileAccumulator, cell_catalogue, cell_values
+from sim.aggregate import QuantileAccumulator, cell_catalogue
 from sim.compile import compile_model
 from sim.config.schema import SimConfig
 from sim.engines import run_engine
 from sim.kernels.layout import RECORDED_DYAD
-from sim.outcomes import NO_RUPTURE, partnership_index, rupture_month
+from sim.kernels.reduce import empty_pair_arrays, pair_index, pair_outcomes
 from sim.results import Results
 
 
@@ -41,15 +41,14 @@ def simulate(config: SimConfig, *, progress: bool = False) -> Results:
     for start in range(0, total, config.batch_size):
         reps = np.arange(start, min(total, start + config.batch_size), dtype=np.int64)
         traj = run_engine(model, reps, config.engine)
-        acc.add(cell_values(traj))
-        trust, support = traj.variable("trust"), traj.variable("support")
+        acc.add(traj)
         rows = slice(start, start + reps.shape[0])
-        index[rows] = partnership_index(trust, support, a, b)
-        ruptured[rows] = rupture_month(index[rows], out.rupture_threshold, out.rupture_months)
-        for k, (i, j) in enumerate(pairs):
-            pi = partnership_index(trust, support, i, j)
-            no_rupture = rupture_month(pi, out.rupture_threshold, out.rupture_months) == NO_RUPTURE
-            pair_holds[k] += int(np.count_nonzero(no_rupture & (pi[:, -1] >= out.hold_threshold)))
+        pair_index(traj.dyad, a, b, index[rows])
+        ruptured_by_pair, held_by_pair = empty_pair_arrays(reps.shape[0], n)
+        pair_outcomes(traj.dyad, out.rupture_threshold, out.rupture_months, out.hold_threshold,
+                      ruptured_by_pair, held_by_pair)
+        ruptured[rows] = ruptured_by_pair[:, pairs.index((min(a, b), max(a, b)))]
+        pair_holds += held_by_pair.sum(axis=0)
         if start < keep:
             n_keep = min(keep - start, reps.shape[0])
             sample[start:start + n_keep] = traj.dyad[:n_keep]

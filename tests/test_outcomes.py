@@ -47,3 +47,37 @@ def test_wilson_interval_matches_published_value():
     assert wilson_interval(0, 10)[0] == 0.0
     assert wilson_interval(10, 10)[1] == pytest.approx(1.0)
     assert wilson_interval(5, 10)[0] < 0.5 < wilson_interval(5, 10)[1]
+
+
+def test_numba_reductions_match_the_numpy_definitions():
+    """sim.kernels.reduce (used by the runner) agrees with sim.outcomes / the catalogue."""
+    from sim.aggregate import QuantileAccumulator, cell_catalogue
+    from sim.kernels.reduce import empty_pair_arrays, pair_index, pair_outcomes
+    from sim.trajectories import Trajectories
+
+    rng = np.random.default_rng(3)
+    n_rep, n_months, n = 64, 25, 4
+    dyad = rng.uniform(0.0, 0.6, size=(n_rep, n_months, 4, n, n))
+    need, world = rng.uniform(size=(n_rep, n_months, n)), rng.uniform(size=(n_rep, n_months, 2))
+    ruptured, held = empty_pair_arrays(n_rep, n)
+    pair_outcomes(dyad, 0.25, 3, 0.3, ruptured, held)
+    p = 0
+    for a in range(n):
+        for b in range(a + 1, n):
+            index = partnership_index(dyad[:, :, 0], dyad[:, :, 1], a, b)
+            expected = rupture_month(index, 0.25, 3)
+            assert ruptured[:, p].tolist() == expected.tolist()
+            assert held[:, p].tolist() == holds(index, expected, 0.3).tolist()
+            got = np.empty((n_rep, n_months))
+            pair_index(dyad, a, b, got)
+            np.testing.assert_allclose(got, index, rtol=0, atol=1e-15)
+            p += 1
+    assert ruptured.min() == NO_RUPTURE and ruptured.max() > 0  # both cases exercised
+
+    roster = tuple("ABCD")
+    acc = QuantileAccumulator(n_months, len(cell_catalogue(roster)), bins=10)
+    acc.add(Trajectories(np.arange(n_rep), dyad, world, need, np.zeros((n_rep, n, n)), np.zeros((n_rep, 0))))
+    assert acc.counts.sum() == n_rep * n_months * len(cell_catalogue(roster))
+    # the bin of one known cell: trust A->B at month 5 of every replication
+    expected_bins = np.minimum((dyad[:, 5, 0, 0, 1] * 10).astype(int), 9)
+    assert acc.counts[5, 0].tolist() == np.bincount(expected_bins, minlength=10).tolist()
