@@ -5,7 +5,10 @@ count, batch size, replication order or engine, and two scenarios run on one see
 the same draws wherever their coordinates coincide (common random numbers).
 
 The mixer is SplitMix64's finaliser (Steele, Lea & Flood 2014), absorbed once per
-coordinate; the top 53 bits give a double in [0, 1). All arithmetic is on uint64 with
+coordinate in the order seed, rep, month, i, j, stream; the top 53 bits give a double
+in [0, 1). The core absorbs the shared prefix once (``month_key`` per month,
+``dyad_key`` per dyad and month) and then one stream per draw: the same numbers as
+``uniform(seed, rep, month, i, j, stream)``, at a third of the hashing. All arithmetic is on uint64 with
 wrap-around (numba compiles it as such; mixing signed and unsigned ints would promote
 to float64, hence the explicit casts).
 """
@@ -41,33 +44,54 @@ def _absorb(h, x):
 
 
 @njit
-def _hash(seed, rep, month, i, j, stream):
+def month_key(seed, rep, month):
+    """The hash state after absorbing (seed, replication, month): shared by a month's draws."""
     h = _absorb(np.uint64(0x6A09E667F3BCC909), seed)
     h = _absorb(h, rep)
-    h = _absorb(h, month)
-    h = _absorb(h, i)
-    h = _absorb(h, j)
-    return _absorb(h, stream)
+    return _absorb(h, month)
+
+
+@njit
+def dyad_key(key, i, j):
+    """The state after also absorbing the actor indices (i, j); ``key`` from ``month_key``."""
+    return _absorb(_absorb(key, i), j)
+
+
+@njit
+def fill_dyad_keys(key, keys):
+    """keys[i, j] = dyad_key(key, i, j) for every ordered pair, sharing each row's prefix."""
+    for i in range(keys.shape[0]):
+        key_i = _absorb(key, i)
+        for j in range(keys.shape[1]):
+            keys[i, j] = _absorb(key_i, j)
+
+
+@njit
+def uniform_at(key_ij, stream):
+    """A double in [0, 1) for the coordinates absorbed in ``key_ij`` and ``stream``."""
+    return float(_absorb(key_ij, stream) >> _S11) * _INV_2_53
+
+
+@njit
+def logistic_at(key_ij, stream):
+    """A standard logistic variate (mean 0, scale 1) by inversion of a uniform in (0, 1).
+
+    The uniform has 52 random bits centred in their cell, so it is never 0 or 1.
+    """
+    u = (float(_absorb(key_ij, stream) >> _S12) + 0.5) * _INV_2_52
+    return math.log(u / (1.0 - u))
 
 
 @njit
 def uniform(seed, rep, month, i, j, stream):
     """A double in [0, 1) for these integer coordinates (all >= 0)."""
-    return float(_hash(seed, rep, month, i, j, stream) >> _S11) * _INV_2_53
-
-
-@njit
-def open_uniform(seed, rep, month, i, j, stream):
-    """A double strictly inside (0, 1): 52 random bits, centred in their cell."""
-    h = _hash(seed, rep, month, i, j, stream)
-    return (float(h >> _S12) + 0.5) * _INV_2_52
+    return uniform_at(dyad_key(month_key(seed, rep, month), i, j), stream)
 
 
 @njit
 def logistic_noise(seed, rep, month, i, j, stream):
-    """A standard logistic variate (mean 0, scale 1) by inversion of one uniform."""
-    u = open_uniform(seed, rep, month, i, j, stream)
-    return math.log(u / (1.0 - u))
+    """``logistic_at`` for these integer coordinates (all >= 0)."""
+    return logistic_at(dyad_key(month_key(seed, rep, month), i, j), stream)
 
 
 @njit
