@@ -85,4 +85,5 @@ def _collect(table: dict, model, reps: np.ndarray, traj, a: int, b: int) -> None
     for k, name in enumerate(model.events.names):
         columns[f"fires.{name}"] = traj.fires[:, k]
     for name, values in columns.items():
-        table.setdefault(name, []).append(np.asarray(values))
+        # a copy: a view would keep the batch's whole trajectory array alive
+        table.setdefault(name, []).append(np.array(values, copy=True))
