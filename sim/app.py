@@ -14,7 +14,7 @@ from sim.paths import conf_dir
 
 EXIT_BAD_INPUT = 2
 _HYDRA_FLAGS_WITH_VALUE = {"--config-path", "-cp", "--config-name", "-cn", "--config-dir", "-cd",
-                           "--experimental-rerun", "--info", "-i"}
+                           "--experimental-rerun", "--info", "-i", "--cfg", "-c", "--package", "-p"}
 
 
 def _task(cfg) -> None:
@@ -73,7 +73,7 @@ def _split_args(argv: Sequence[str]) -> tuple[list[str], list[str], bool]:
             flags.append(arg)
         elif arg.startswith("-"):
             flags.append(arg)
-            if arg in _HYDRA_FLAGS_WITH_VALUE and args and "=" not in arg:
+            if arg in _HYDRA_FLAGS_WITH_VALUE and args and "=" not in args[0]:
                 flags.append(args.pop(0))
         else:
             overrides.append(arg)
@@ -89,6 +89,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     flags, overrides, multirun = _split_args(argv)
     informational = any(f in ("--help", "-h", "--hydra-help", "--info", "-i", "--cfg", "-c", "--version") for f in flags)
+    if multirun and any(f in ("--info", "-i", "--cfg", "-c") for f in flags):
+        print("error: --multirun: cannot be combined with --cfg or --info; allowed: one of them", file=sys.stderr)
+        raise SystemExit(EXIT_BAD_INPUT)
     if not informational:
         try:
             overrides = preflight(overrides, multirun=multirun)

@@ -229,18 +229,33 @@ def preflight(overrides: Sequence[str], *, multirun: bool) -> list[str]:
     points = _sweep_points(overrides) if multirun else [list(overrides)]
     points = points[:_MAX_CHECKED_POINTS]
     normalised: list[str] = []
+    sweep_dir: Path | None = None
     for point in points:
         normalised = normalise(point)
         cfg = _compose(normalised, hydra_config=True)
         config = validate(cfg)
         _check_output_dir(cfg, multirun)
+        if sweep_dir is None:
+            sweep_dir = Path(str(cfg.hydra.sweep.dir)).expanduser().absolute()
         if cfg.get("sweep") is not None:
             from sim.sweep.run import plan_sweep
 
             _spec, folder = plan_sweep(cfg.sweep, config, base=Path("."))
             if not multirun and not any(_split(o)[1] == "hydra.run.dir" for o in normalised):
                 normalised.append(f"hydra.run.dir={folder}")  # Hydra's files go with the sweep's
-    return normalise(overrides, roster_from=points[0]) if multirun else normalised
+    if not multirun:
+        return normalised
+    # Jobs of remote launchers (Ray, SLURM) run in other processes, elsewhere: pin the
+    # multirun folder as an absolute path resolved here (``${now:...}`` evaluated once).
+    pinned = [o for o in normalise(overrides, roster_from=points[0]) if _split(o)[1] != "hydra.sweep.dir"]
+    return [*pinned, f"hydra.sweep.dir={_quoted(str(sweep_dir))}"]
+
+
+def _quoted(value: str) -> str:
+    """``value`` as a Hydra override value (quoted unless it is a plain path)."""
+    if re.fullmatch(r"[A-Za-z0-9_./-]+", value):
+        return value
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 def _check_output_dir(cfg: DictConfig, multirun: bool) -> None:

@@ -56,8 +56,11 @@ class SweepOutcome:
 
 
 def sweep_folder(config: SimConfig, spec: SweepSpec, base: Path | None = None) -> Path:
-    """``spec.dir`` if given, else ``sweeps/<method>-<digest>`` under ``base`` (the cwd)."""
-    return Path(spec.dir) if spec.dir else default_folder(spec, sweep_digest(config, spec), base)
+    """``spec.dir`` if given, else ``sweeps/<method>-<digest>``; relative to ``base`` (the
+    launch folder, which a cluster job's working folder may not be), else the cwd."""
+    if spec.dir:
+        return Path(base or ".") / Path(spec.dir).expanduser()
+    return default_folder(spec, sweep_digest(config, spec), base)
 
 
 def plan_sweep(node, config: SimConfig, base: Path | None = None) -> tuple[SweepSpec, Path]:
