@@ -114,6 +114,9 @@ A_STRAIT_INVOLVEMENT = 3
 A_ENTRAPMENT_AVERSION = 4
 A_SELF_RELIANCE = 5
 
+# Replications per block of the core: the innermost (SIMD) axis of its state arrays.
+LANES = 8
+
 D_TRUST = 0
 D_SUPPORT = 1
 D_DEPENDENCY = 2

@@ -58,12 +58,12 @@ def dyad_key(key, i, j):
 
 
 @njit
-def fill_dyad_keys(key, keys):
-    """keys[i, j] = dyad_key(key, i, j) for every ordered pair, sharing each row's prefix."""
+def fill_lane_keys(month_keys, keys):
+    """keys[i, j, lane] = dyad_key(month_keys[lane], i, j) for every ordered pair and lane."""
     for i in range(keys.shape[0]):
-        key_i = _absorb(key, i)
         for j in range(keys.shape[1]):
-            keys[i, j] = _absorb(key_i, j)
+            for lane in range(keys.shape[2]):
+                keys[i, j, lane] = _absorb(_absorb(month_keys[lane], i), j)
 
 
 @njit
@@ -78,8 +78,14 @@ def logistic_at(key_ij, stream):
 
     The uniform has 52 random bits centred in their cell, so it is never 0 or 1.
     """
+    return math.log(open_odds_at(key_ij, stream))
+
+
+@njit
+def open_odds_at(key_ij, stream):
+    """u / (1 - u) for the uniform u in (0, 1) of ``logistic_at`` (its log is the variate)."""
     u = (float(_absorb(key_ij, stream) >> _S12) + 0.5) * _INV_2_52
-    return math.log(u / (1.0 - u))
+    return u / (1.0 - u)
 
 
 @njit
