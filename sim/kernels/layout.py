@@ -114,8 +114,8 @@ A_STRAIT_INVOLVEMENT = 3
 A_ENTRAPMENT_AVERSION = 4
 A_SELF_RELIANCE = 5
 
-# Replications per block of the core: the innermost (SIMD) axis of its state arrays.
-LANES = 8
+# Most replications per block of the core: the innermost (SIMD) axis of its state arrays.
+LANES = 64
 
 D_TRUST = 0
 D_SUPPORT = 1
