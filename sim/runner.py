@@ -19,6 +19,7 @@ from sim.engines import run_engine
 from sim.kernels.layout import RECORDED_DYAD
 from sim.kernels.reduce import empty_pair_arrays, pair_index, pair_outcomes
 from sim.results import Results
+from sim.trajectories import Trajectories
 
 
 def simulate(config: SimConfig, *, progress: bool = False) -> Results:
@@ -38,9 +39,11 @@ def simulate(config: SimConfig, *, progress: bool = False) -> Results:
     sample = np.empty((keep, horizon + 1, len(RECORDED_DYAD), n, n))
     out = config.outcome
     bar = tqdm(total=total, unit="rep", desc=f"{config.engine} ensemble", disable=not progress, leave=False)
+    # one output buffer for every batch (fresh arrays per batch cost page faults)
+    buffer = Trajectories.empty(np.arange(min(total, config.batch_size)), horizon, n, len(model.events.names))
     for start in range(0, total, config.batch_size):
         reps = np.arange(start, min(total, start + config.batch_size), dtype=np.int64)
-        traj = run_engine(model, reps, config.engine)
+        traj = run_engine(model, reps, config.engine, buffer)
         acc.add(traj)
         rows = slice(start, start + reps.shape[0])
         pair_index(traj.dyad, a, b, index[rows])

@@ -39,6 +39,12 @@ class Trajectories:
             fires=np.zeros((r, n_events), dtype=np.int64),
         )
 
+    def head(self, reps: np.ndarray) -> Trajectories:
+        """Views of the first ``len(reps)`` rows, relabelled ``reps`` (a reused buffer)."""
+        m = reps.shape[0]
+        return Trajectories(np.asarray(reps, dtype=np.int64), self.dyad[:m], self.world[:m], self.need[:m],
+                            self.detections[:m], self.fires[:m])
+
     def variable(self, name: str) -> np.ndarray:
         """[R, T+1, N, N] trajectory of one recorded dyad variable."""
         return self.dyad[:, :, RECORDED_DYAD.index(name)]

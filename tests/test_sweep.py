@@ -101,10 +101,10 @@ def test_crashing_point_is_isolated(config, tmp_path, monkeypatch):
 
     real = core.run_draw
 
-    def flaky(model, draw):
+    def flaky(model, draw, out=None):
         if np.any(draw.dyad[:, 5, 1, 0] > 0.9):  # counterintelligence RUS->CHN
             raise RuntimeError("boom")
-        return real(model, draw)
+        return real(model, draw, out)
 
     monkeypatch.setattr(core, "run_draw", flaky)
     spec = _spec("grid", parameters={"relations": {"RUS": {"CHN": {"counterintelligence": {"values": [0.3, 0.95, 0.5]}}}}})
@@ -115,7 +115,8 @@ def test_crashing_point_is_isolated(config, tmp_path, monkeypatch):
 
 # -- kill and resume --------------------------------------------------------------------------
 def test_kill_and_resume_loses_and_duplicates_nothing(tmp_path):
-    args = ["sweep=lhs", "sweep.points=24", "replications=20", "batch_size=20", "horizon_months=36"]
+    # batch_size = replications: one point per kernel call, CHUNK_BATCHES points per chunk
+    args = ["sweep=lhs", "sweep.points=200", "replications=20", "batch_size=20", "horizon_months=36"]
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     work = tmp_path / "killed"
     work.mkdir()
@@ -127,23 +128,25 @@ def test_kill_and_resume_loses_and_duplicates_nothing(tmp_path):
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     before = sorted(p.name for p in work.glob("sweeps/*/chunks/points-*.parquet"))
-    assert 3 <= len(before) < 24 and not list(work.glob("sweeps/*/sweep.parquet"))
+    assert 3 <= len(before) < 25 and not list(work.glob("sweeps/*/sweep.parquet"))
     # a torn write (a stale temp file) and a corrupt chunk are cleaned up and redone
     chunks = next(work.glob("sweeps/*/chunks"))
     (chunks / ".points-0000999-0000999.parquet.abc.tmp").write_bytes(b"partial")
     (chunks / before[-1]).write_bytes(b"not parquet")
     resumed = run_cli(args, cwd=work)
     assert resumed.returncode == 0, resumed.stderr
-    assert f"{len(before) - 1} resumed" in resumed.stdout
+    from sim.sweep.run import CHUNK_BATCHES
+
+    assert f"{(len(before) - 1) * CHUNK_BATCHES} resumed" in resumed.stdout
     table = pd.read_parquet(next(work.glob("sweeps/*/sweep.parquet")))
-    assert table["point"].tolist() == list(range(24)) and table["error"].isna().all()
+    assert table["point"].tolist() == list(range(200)) and table["error"].isna().all()
     assert not list(chunks.glob(".*.tmp"))
     fresh = tmp_path / "fresh"
     fresh.mkdir()
     assert run_cli(args, cwd=fresh).returncode == 0
     pd.testing.assert_frame_equal(table, pd.read_parquet(next(fresh.glob("sweeps/*/sweep.parquet"))))
     again = run_cli(args, cwd=work)  # a finished sweep: nothing recomputed
-    assert "0 evaluated now, 24 resumed" in again.stdout
+    assert "0 evaluated now, 200 resumed" in again.stdout
 
 
 # -- the command line -------------------------------------------------------------------------

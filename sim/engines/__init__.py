@@ -12,12 +12,15 @@ from sim.compile import CompiledModel
 from sim.trajectories import Trajectories
 
 
-def run_engine(model: CompiledModel, reps: np.ndarray, engine: str) -> Trajectories:
-    """Simulate replications ``reps`` with ``engine`` ("numba" or "mesa")."""
+def run_engine(model: CompiledModel, reps: np.ndarray, engine: str, out: Trajectories | None = None) -> Trajectories:
+    """Simulate replications ``reps`` with ``engine`` ("numba" or "mesa").
+
+    ``out``: a buffer the numba core may fill and return views of (``run_draw``).
+    """
     if engine == "numba":
         from sim.engines.numba_core import run_numba
 
-        return run_numba(model, reps)
+        return run_numba(model, reps, out)
     if engine == "mesa":
         from sim.engines.mesa_reference import run_mesa
 

@@ -9,20 +9,26 @@ from sim.kernels.ensemble import simulate
 from sim.trajectories import Trajectories
 
 
-def run_numba(model: CompiledModel, reps: np.ndarray) -> Trajectories:
-    """All replications ``reps`` in one parallel kernel call."""
-    return run_draw(model, model.draw(reps))
+def run_numba(model: CompiledModel, reps: np.ndarray, out: Trajectories | None = None) -> Trajectories:
+    """All replications ``reps`` in one parallel kernel call (``out``: see ``run_draw``)."""
+    return run_draw(model, model.draw(reps), out)
 
 
-def run_draw(model: CompiledModel, draw: Draw) -> Trajectories:
+def run_draw(model: CompiledModel, draw: Draw, out: Trajectories | None = None) -> Trajectories:
     """Simulate the parameter rows of ``draw`` (one replication each) in one kernel call.
 
     Row ``r`` uses the random numbers of replication ``draw.reps[r]``; rows may repeat a
     replication index with other parameters (a batched sweep's points share draws).
+    ``out``: a buffer of at least as many rows to fill and return (views of its first
+    rows) instead of new arrays -- for callers running many batches, which must copy
+    what they keep before the next call. The core writes every output cell.
     """
     horizon = model.config.horizon_months
     ev = model.events
-    out = Trajectories.empty(draw.reps, horizon, len(model.roster), len(ev.names))
+    if out is None or out.dyad.shape[0] < draw.reps.shape[0]:
+        out = Trajectories.empty(draw.reps, horizon, len(model.roster), len(ev.names))
+    else:
+        out = out.head(draw.reps)
     simulate(model.config.seed, draw.reps, draw.glob, draw.actor, draw.dyad, model.flags,
              ev.ev_int, ev.ev_hazard, ev.eff_int, ev.eff_float, horizon,
              out.dyad, out.world, out.need, out.detections, out.fires)

@@ -13,7 +13,7 @@ outcomes are not finite is returned with its error and no outcomes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from pydantic import ValidationError
@@ -23,7 +23,9 @@ from sim.config.messages import from_validation_error
 from sim.config.schema import SimConfig
 from sim.config.targets import Target
 from sim.kernels import layout
-from sim.outcomes import holds, median_rupture_month, partnership_index, rupture_month, wilson_interval
+from sim.kernels.reduce import pair_index
+from sim.outcomes import holds, median_rupture_month, rupture_month, wilson_interval
+from sim.trajectories import Trajectories
 
 
 def outcome_columns(pair: tuple[str, str]) -> list[str]:
@@ -60,6 +62,7 @@ class PointEvaluator:
     targets: list[Target]
     base: Draw
     dump: dict
+    buffer: Trajectories | None = field(default=None, repr=False)
 
     @classmethod
     def build(cls, config: SimConfig, paths: list[str], targets: list[Target]) -> PointEvaluator:
@@ -134,9 +137,12 @@ class PointEvaluator:
         for start in range(0, total, batch_size):
             rows = slice(start, min(total, start + batch_size))
             part = Draw(draw.reps[rows], draw.glob[rows], draw.actor[rows], draw.dyad[rows], {})
-            traj = run_draw(self.model, part)
+            traj = run_draw(self.model, part, self.buffer)
+            if self.buffer is None or traj.dyad.shape[0] > self.buffer.dyad.shape[0]:
+                self.buffer = traj  # reused by later batches and calls (fresh arrays cost page faults)
             trust, support = traj.variable("trust"), traj.variable("support")
-            index = partnership_index(trust, support, a, b)
+            index = np.empty((traj.dyad.shape[0], traj.dyad.shape[1]))
+            pair_index(traj.dyad, a, b, index)
             ruptured[rows] = rupture_month(index, cfg.outcome.rupture_threshold, cfg.outcome.rupture_months)
             held[rows] = holds(index, ruptured[rows], cfg.outcome.hold_threshold)
             final[rows] = np.column_stack([index[:, -1], trust[:, -1, b, a], trust[:, -1, a, b],

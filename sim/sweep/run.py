@@ -1,8 +1,9 @@
 """Run a batched sweep: design, resume, evaluate chunk by chunk, merge.
 
-Points go through the numba core in chunks of about ``batch_size`` rows (points ×
-replications); each finished chunk is written atomically before the next starts, so a
-killed sweep loses at most the chunk in flight and the same command resumes it. With
+Points go through the numba core in kernel calls of about ``batch_size`` rows (points ×
+replications), ``CHUNK_BATCHES`` calls to a chunk; each finished chunk is written
+atomically before the next starts, so a killed sweep loses at most the chunk in flight
+(a few seconds of work) and the same command resumes it. With
 ``sweep.shards=K`` and ``sweep.shard=k`` a job evaluates only points ``p % K == k``;
 shards running anywhere (Hydra multirun on Ray or SLURM) share the folder, and the one
 that finds every point done writes ``sweep.parquet``.
@@ -23,6 +24,8 @@ from sim.sweep.design import design, n_points, salib_problem
 from sim.sweep.points import PointEvaluator
 from sim.sweep.spec import SweepSpec, resolve_axes
 from sim.sweep.store import SweepStore, default_folder, sweep_digest
+
+CHUNK_BATCHES = 8  # kernel calls per written chunk: ~0.5 M replication-months at the default batch size
 
 
 @dataclass
@@ -120,7 +123,7 @@ def run_sweep(config: SimConfig, spec: SweepSpec, *, overrides=(), folder: Path 
     mine = [p for p in range(points.shape[0]) if spec.shard is None or p % spec.shards == spec.shard]
     todo = [p for p in mine if p not in done]
     evaluator = PointEvaluator.build(config, spec.paths, targets)
-    per_chunk = max(1, config.batch_size // config.replications)
+    per_chunk = max(1, CHUNK_BATCHES * config.batch_size // config.replications)
     bar = tqdm(total=len(mine), initial=len(mine) - len(todo), unit="point", desc=f"{spec.method} sweep",
                disable=not progress)
     for start in range(0, len(todo), per_chunk):
