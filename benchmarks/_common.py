@@ -1,7 +1,7 @@
 """Shared helpers of the benchmarks: timing, child processes, synthetic rosters, the report.
 
-Timings are wall-clock (``time.perf_counter``), best of a few repeats after a warm-up
-call that compiles or loads the kernels. Ratios are always taken from measurements made
+Timings are wall-clock (``time.perf_counter``): a warm-up call that compiles or loads the
+kernels, then the best (and the median) of a few repeats. Ratios are always taken from measurements made
 side by side in one run, so a busy machine slows both sides alike.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import time
@@ -32,20 +33,26 @@ class Row:
     target: str = ""
     ok: bool | None = None  # None: reported only, no target
     note: str = ""
+    shown: str = ""  # printed instead of the number (e.g. "yes" for a 1/0 check)
 
     def as_dict(self) -> dict:
         return asdict(self)
 
 
-def best_time(fn: Callable[[], object], repeat: int = 3) -> float:
-    """Seconds of the fastest of ``repeat`` calls of ``fn``, after one warm-up call."""
+def timings(fn: Callable[[], object], repeat: int = 3) -> tuple[float, float]:
+    """(best, median) seconds of ``repeat`` calls of ``fn``, after one warm-up call."""
     fn()
-    best = float("inf")
+    seconds = []
     for _ in range(repeat):
         start = time.perf_counter()
         fn()
-        best = min(best, time.perf_counter() - start)
-    return best
+        seconds.append(time.perf_counter() - start)
+    return min(seconds), statistics.median(seconds)
+
+
+def best_time(fn: Callable[[], object], repeat: int = 3) -> float:
+    """Seconds of the fastest of ``repeat`` calls of ``fn``, after one warm-up call."""
+    return timings(fn, repeat)[0]
 
 
 def kernel_call(config, reps: int, flags: np.ndarray | None = None) -> Callable[[], None]:
@@ -85,17 +92,36 @@ def synthetic_config(n_actors: int, overrides: tuple[str, ...] = ()):
     return SimConfig.model_validate(dump)
 
 
-def child_json(code: str, env: dict[str, str] | None = None, timeout: float = 1800) -> dict:
+def child_env(env: dict[str, str | None] | None = None) -> dict[str, str]:
+    """This process's environment, the repository on ``PYTHONPATH``, then ``env``
+    (a value of None removes the variable)."""
+    full = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for key, value in (env or {}).items():
+        if value is None:
+            full.pop(key, None)
+        else:
+            full[key] = value
+    return full
+
+
+def child_json(code: str, env: dict[str, str | None] | None = None, timeout: float = 1800,
+               cwd: Path = ROOT) -> dict:
     """Run ``code`` in a fresh Python; it must print one JSON object as its last line."""
-    full_env = dict(os.environ, PYTHONPATH=str(ROOT), **(env or {}))
-    proc = subprocess.run([sys.executable, "-c", code], env=full_env, cwd=ROOT, capture_output=True,
+    proc = subprocess.run([sys.executable, "-c", code], env=child_env(env), cwd=cwd, capture_output=True,
                           text=True, timeout=timeout)
     if proc.returncode != 0:
         raise RuntimeError(f"benchmark child failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def timed_cli(args: list[str], env: dict[str, str] | None = None, cwd: Path | None = None,
+# Peak RSS of the child itself. Not ru_maxrss: Linux carries the parent's peak over a
+# vfork + exec (subprocess uses vfork), so a child of a large process would report the
+# parent's peak. VmHWM belongs to the new address space.
+_PEAK_RSS = ("next((int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM:')), "
+             "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+
+
+def timed_cli(args: list[str], env: dict[str, str | None] | None = None, cwd: Path | None = None,
               timeout: float = 1800) -> tuple[float, int]:
     """Wall seconds and peak RSS (KiB) of ``python -m sim ARGS`` in a child process."""
     runner = (
@@ -108,16 +134,21 @@ def timed_cli(args: list[str], env: dict[str, str] | None = None, cwd: Path | No
         "    if exit_.code not in (0, None):\n"
         "        raise\n"
         "wall = time.perf_counter() - start\n"
-        "print(json.dumps({'wall': wall, 'maxrss_kib': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))\n"
+        f"print(json.dumps({{'wall': wall, 'maxrss_kib': {_PEAK_RSS}}}))\n"
     )
     start = time.perf_counter()
-    full_env = dict(os.environ, PYTHONPATH=str(ROOT), **(env or {}))
-    proc = subprocess.run([sys.executable, "-c", runner], env=full_env, cwd=cwd or ROOT,
+    proc = subprocess.run([sys.executable, "-c", runner], env=child_env(env), cwd=cwd or ROOT,
                           capture_output=True, text=True, timeout=timeout)
     wall = time.perf_counter() - start  # interpreter start-up and imports included
     if proc.returncode != 0:
         raise RuntimeError(f"python -m sim {' '.join(args)} failed:\n{proc.stderr[-3000:]}")
     return wall, int(json.loads(proc.stdout.strip().splitlines()[-1])["maxrss_kib"])
+
+
+def jit_cache_dir(env: dict[str, str | None] | None = None, pythonpath: Path = ROOT) -> str | None:
+    """The numba cache folder ``sim.kernels.jit`` picks in a child with ``env`` (None: off)."""
+    code = "import json, sim.kernels.jit as j; print(json.dumps({'dir': j.CACHE_DIR if j.CACHE_ENABLED else None}))"
+    return child_json(code, env=dict(env or {}, PYTHONPATH=str(pythonpath)), cwd=pythonpath)["dir"]
 
 
 def machine_info() -> dict:
@@ -143,20 +174,40 @@ def machine_info() -> dict:
         "python": platform.python_version(),
         "numba": numba.__version__,
         "numpy": numpy.__version__,
+        "load_avg_1min": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None,
         "date": time.strftime("%Y-%m-%d %H:%M"),
     }
 
 
+def _cells(rows: list[Row]) -> list[tuple[str, str, str, str, str]]:
+    cells = []
+    for r in rows:
+        if r.shown:
+            value = r.shown
+        elif abs(r.measured) < 1000:
+            value = f"{r.measured:,.3g} {r.unit}"
+        else:
+            value = f"{r.measured:,.0f} {r.unit}"
+        status = "" if r.ok is None else ("PASS" if r.ok else "MISS")
+        cells.append((r.benchmark, value.strip(), r.target, status, r.note))
+    return cells
+
+
+HEADER = ("benchmark", "measured", "target", "status", "note")
+
+
 def print_table(rows: list[Row]) -> None:
     """The report: one line per figure, with its target and PASS / MISS."""
-    header = ("benchmark", "measured", "target", "status", "note")
-    lines = []
-    for r in rows:
-        value = f"{r.measured:,.3g} {r.unit}" if abs(r.measured) < 1000 else f"{r.measured:,.0f} {r.unit}"
-        status = "" if r.ok is None else ("PASS" if r.ok else "MISS")
-        lines.append((r.benchmark, value, r.target, status, r.note))
-    widths = [max(len(str(x[k])) for x in [header, *lines]) for k in range(len(header))]
-    for k, line in enumerate([header, *lines]):
+    lines = _cells(rows)
+    widths = [max(len(str(x[k])) for x in [HEADER, *lines]) for k in range(len(HEADER))]
+    for k, line in enumerate([HEADER, *lines]):
         print("  ".join(str(x).ljust(w) for x, w in zip(line, widths)).rstrip())
         if k == 0:
             print("  ".join("-" * w for w in widths))
+
+
+def markdown_table(rows: list[Row]) -> str:
+    """The same report as a Markdown table (for benchmarks/README.md)."""
+    out = ["| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
+    out += ["| " + " | ".join(c.replace("|", "\\|") for c in line) + " |" for line in _cells(rows)]
+    return "\n".join(out) + "\n"
