@@ -258,3 +258,34 @@ def test_evaluate_bad_input(params, expected):
     with pytest.raises(ConfigError) as err:
         evaluate(replications=5, overrides=SHORT, **params)
     assert expected in str(err.value)
+
+
+@pytest.mark.parametrize("paths, values", [
+    (["relations.RUS.CHN.counterintelligence", "dynamics.w_trust"], [[0.5, 2.0], [1.5, 2.0], [0.5, 99.0]]),
+    (["dynamics.unreliable_support", "dynamics.reliable_support"], [[0.2, 0.8], [0.9, 0.1]]),
+    (["relations.RUS.CHN.dependency"], [[0.3], [0.99]]),
+    (["actors.CHN.capability", "world.war"], [[0.5, 0.2], [7.0, 0.2], [0.5, -1.0]]),
+    (["relations.USA.TWN.trust", "relations.CHN.RUS.espionage"], [[0.5, 0.1], [-1.0, 0.1], [0.5, 3.0]]),
+])
+def test_point_check_by_section_equals_whole_validation(config, paths, values):
+    """Points are validated section by section (fast); the verdict and message must be
+    those of validating the whole configuration."""
+    from pydantic import ValidationError
+
+    from sim.config.messages import from_validation_error
+    from sim.config.schema import SimConfig
+    from sim.config.targets import resolve_target
+    from sim.sweep.points import PointEvaluator, _with_values
+
+    roster = list(config.actors)
+    evaluator = PointEvaluator.build(config, paths, [resolve_target(p, roster, p) for p in paths])
+    verdicts = []
+    for row in values:
+        try:
+            SimConfig.model_validate(_with_values(evaluator.dump, paths, row))
+            whole = None
+        except ValidationError as err:
+            whole = str(from_validation_error(err, SimConfig))
+        assert evaluator.check(np.array(row)) == whole
+        verdicts.append(whole is None)
+    assert verdicts[0] and not all(verdicts)  # both outcomes exercised
