@@ -80,12 +80,7 @@ class CompiledModel:
         for slot in self.random:
             values = sample(slot.param, self.config.seed, reps, slot.path)
             sampled[slot.path] = values
-            if slot.kind == layout.T_GLOB:
-                glob[:, slot.field] = values
-            elif slot.kind == layout.T_ACTOR:
-                actor[:, slot.field, slot.i] = values
-            else:
-                dyad[:, slot.field, slot.i, slot.j] = values
+            assign(glob, actor, dyad, slot, values)
         return Draw(reps, glob, actor, dyad, sampled)
 
 
@@ -175,3 +170,14 @@ def compile_model(config: SimConfig) -> CompiledModel:
             random.append(RandomSlot(path, target.kind, target.field, target.i, target.j, param))
     flags = np.array([int(getattr(config.mechanisms, m)) for m in layout.MECHANISMS], dtype=np.int64)
     return CompiledModel(config, tuple(roster), glob, actor, dyad, tuple(random), flags, compile_events(config))
+
+
+def assign(glob: np.ndarray, actor: np.ndarray, dyad: np.ndarray, target, values: np.ndarray) -> None:
+    """Set one parameter (``target``: kind, field, i, j as in ``sim.kernels.layout``) to
+    ``values``, one per row of the parameter arrays."""
+    if target.kind == layout.T_GLOB:
+        glob[:, target.field] = values
+    elif target.kind == layout.T_ACTOR:
+        actor[:, target.field, target.i] = values
+    else:
+        dyad[:, target.field, target.i, target.j] = values

@@ -18,12 +18,11 @@ from dataclasses import dataclass, field
 import numpy as np
 from pydantic import ValidationError
 
-from sim.compile import CompiledModel, Draw, compile_model
+from sim.compile import CompiledModel, Draw, assign, compile_model
 from sim.config.messages import from_validation_error
 from sim.config.schema import Actor, Dynamics, Relation, SimConfig, World
 from sim.errors import ConfigError
 from sim.config.targets import Target
-from sim.kernels import layout
 from sim.kernels.reduce import pair_index
 from sim.outcomes import holds, median_rupture_month, rupture_month, wilson_interval
 from sim.trajectories import Trajectories
@@ -160,14 +159,8 @@ class PointEvaluator:
         glob = np.tile(self.base.glob, (n_pts, 1))
         actor = np.tile(self.base.actor, (n_pts, 1, 1))
         dyad = np.tile(self.base.dyad, (n_pts, 1, 1, 1))
-        for d, t in enumerate(self.targets):
-            column = np.repeat(values[:, d], n_rep)
-            if t.kind == layout.T_GLOB:
-                glob[:, t.field] = column
-            elif t.kind == layout.T_ACTOR:
-                actor[:, t.field, t.i] = column
-            else:
-                dyad[:, t.field, t.i, t.j] = column
+        for d, target in enumerate(self.targets):
+            assign(glob, actor, dyad, target, np.repeat(values[:, d], n_rep))
         return Draw(np.tile(self.base.reps, n_pts), glob, actor, dyad, {})
 
     def _simulate(self, values: np.ndarray, batch_size: int) -> list[dict]:
