@@ -122,8 +122,8 @@ def test_kill_and_resume_loses_and_duplicates_nothing(tmp_path):
     work.mkdir()
     proc = subprocess.Popen([sys.executable, "-m", "sim", *args], cwd=work, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 300
-    while time.time() < deadline and len(list(work.glob("sweeps/*/chunks/points-*.parquet"))) < 3:
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and len(list(work.glob("sweeps/*/chunks/points-*.parquet"))) < 3:
         time.sleep(0.05)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
