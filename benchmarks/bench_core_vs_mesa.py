@@ -40,7 +40,7 @@ def run(quick: bool = False) -> list[Row]:
     return [
         Row("Mesa reference", mesa_cost * 1e6, "µs/rep-month", note=f"{SCENARIO}, {mesa_reps} reps"),
         Row("numba core", core_cost * 1e6, "µs/rep-month",
-            note=f"{SCENARIO}, {core_reps} reps, best of 3 (median {median / (core_reps * months) * 1e6:.3f})"),
+            note=f"{SCENARIO}, {core_reps:,} reps, best of 3 (median {median / (core_reps * months) * 1e6:.3f})"),
         Row("core vs Mesa", ratio, "×", "≥ 300× (aim 1,000×)", ratio >= 300,
             note=f"same seed; max |Δ| on the shared reps {gap:.1e}"),
     ]
