@@ -2,7 +2,9 @@
 
 Results depend only on seed and configuration, so every launcher must reproduce the
 basic launcher's summaries exactly: the default joblib launcher, submitit (the local
-mode of the SLURM path) and Ray, on a Ray cluster this test starts on loopback.
+mode of the SLURM path), Ray started by the launcher (ray_local) and a Ray cluster this
+test starts on loopback (ray_cluster). The SLURM config is checked by composing it into
+a job script (no SLURM here).
 """
 
 from __future__ import annotations
@@ -10,10 +12,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -25,10 +29,15 @@ POINTS = ["relations.RUS.CHN.counterintelligence=0.2,0.8", "replications=40", "h
 
 
 def _summaries(cwd: Path) -> dict[str, dict]:
-    """Summaries of a multirun folder, keyed by the job's overrides (volatile keys dropped)."""
+    """Each job of a multirun folder, keyed by its overrides: its summary, and a hash of its
+    replications table (every replication's parameters and outcomes, bit for bit)."""
+    import pandas as pd
+
     out = {}
     for path in cwd.glob("multirun/*/*/*/summary.json"):
         summary = json.loads(path.read_text())
+        table = pd.read_parquet(path.with_name("replications.parquet"))
+        summary["replications_hash"] = int(pd.util.hash_pandas_object(table).sum())
         out[" ".join(sorted(summary.pop("overrides")))] = summary
     return out
 
@@ -54,7 +63,7 @@ def test_default_joblib_launcher_matches_basic(tmp_path, basic):
 
 def test_submitit_local_matches_basic(tmp_path, basic):
     pytest.importorskip("hydra_plugins.hydra_submitit_launcher")
-    got = _multirun(tmp_path, "submitit", ["hydra/launcher=slurm_local"], env={"NUMBA_NUM_THREADS": "1"})
+    got = _multirun(tmp_path, "submitit", ["hydra/launcher=slurm_local"])
     assert got == basic
     assert list(tmp_path.glob("submitit/multirun/*/*/.submitit/*")), "jobs did not go through submitit"
 
@@ -65,23 +74,65 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+# Ray on loopback only: with this switch off (its default on macOS and Windows) Ray takes
+# 127.0.0.1 as the node's address and binds every port there, instead of the machine's
+# network address. HOME and the temp dir point into a throw-away folder (Ray writes
+# ~/.ray and /tmp/ray otherwise).
+_RAY_LOOPBACK = {"RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0", "RAY_USAGE_STATS_ENABLED": "0"}
+
+
+def _ray_home() -> Path:
+    return Path(tempfile.mkdtemp(prefix="ray-", dir="/tmp"))  # short: Ray's socket paths are limited
+
+
+def _end_ray(home: Path) -> None:
+    """Kill what is left of the Ray processes whose command line names ``home`` (this
+    test's cluster only, never another Ray on the machine), then remove ``home``."""
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            if str(home).encode() in (proc / "cmdline").read_bytes():
+                os.kill(int(proc.name), signal.SIGKILL)
+        except (OSError, ProcessLookupError):
+            pass
+    shutil.rmtree(home, ignore_errors=True)
+
+
 @pytest.fixture(scope="module")
 def ray_cluster():
-    """A one-node Ray cluster on 127.0.0.1 (2 CPUs), its files in a temporary folder."""
+    """A one-node Ray cluster on 127.0.0.1 (2 CPUs), its files in a temporary folder.
+
+    ``ray start --block`` runs in its own process group, stopped at the end: unlike
+    ``ray stop``, this touches no other Ray running on the machine.
+    """
     pytest.importorskip("ray")
     ray_cli = shutil.which("ray", path=str(Path(sys.executable).parent)) or shutil.which("ray")
     assert ray_cli, "the ray command is not installed"
     home = Path(tempfile.mkdtemp(prefix="ray-", dir="/tmp"))  # short: Ray's socket paths are limited
     env = dict(os.environ, HOME=str(home), RAY_USAGE_STATS_ENABLED="0", NUMBA_NUM_THREADS="1")
     port = _free_port()
-    start = subprocess.run([ray_cli, "start", "--head", "--node-ip-address=127.0.0.1", f"--port={port}",
-                            "--num-cpus=2", "--include-dashboard=false", "--disable-usage-stats",
-                            f"--temp-dir={home / 'tmp'}"], env=env, capture_output=True, text=True, timeout=180)
+    head = subprocess.Popen([ray_cli, "start", "--head", "--block", "--node-ip-address=127.0.0.1",
+                             f"--port={port}", "--num-cpus=2", "--include-dashboard=false",
+                             "--disable-usage-stats", f"--temp-dir={home / 'tmp'}"],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    address = f"127.0.0.1:{port}"
     try:
-        assert start.returncode == 0, start.stderr[-3000:]
-        yield {"RAY_ADDRESS": f"127.0.0.1:{port}", "HOME": str(home), "RAY_USAGE_STATS_ENABLED": "0"}
+        deadline = time.monotonic() + 120
+        while subprocess.run([ray_cli, "status", f"--address={address}"], env=env, capture_output=True,
+                             timeout=60).returncode != 0:
+            assert head.poll() is None, "ray start exited"
+            assert time.monotonic() < deadline, "the Ray head did not come up in 120 s"
+            time.sleep(1)
+        yield {"RAY_ADDRESS": address, "HOME": str(home), "RAY_USAGE_STATS_ENABLED": "0"}
     finally:
-        subprocess.run([ray_cli, "stop", "--force"], env=env, capture_output=True, timeout=120)
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            try:
+                os.killpg(head.pid, sig)
+                head.wait(timeout=60)
+                break
+            except (ProcessLookupError, subprocess.TimeoutExpired):
+                continue
         shutil.rmtree(home, ignore_errors=True)
 
 
@@ -128,6 +179,42 @@ def test_slurm_config_composes_into_an_sbatch_script(tmp_path):
     assert "#SBATCH --partition=compute" in script
     assert "#SBATCH --cpus-per-task=16" in script
     assert "export NUMBA_NUM_THREADS=16" in script
+
+
+@pytest.mark.parametrize("launcher", ["ray_local", "ray_cluster"])
+def test_ray_configs_give_each_job_its_cpus_as_numba_threads(launcher):
+    """NUMBA_NUM_THREADS follows remote.num_cpus, as the string Ray requires."""
+    pytest.importorskip("hydra_plugins.hydra_ray_launcher")
+    from omegaconf import OmegaConf
+
+    from sim.config.compose import _compose, register_scenarios
+
+    register_scenarios()
+    for cpus in (None, 3):
+        overrides = [f"hydra/launcher={launcher}"]
+        if cpus is not None:
+            overrides.append(f"hydra.launcher.ray.remote.num_cpus={cpus}")
+        ray = OmegaConf.to_container(_compose(overrides, hydra_config=True).hydra.launcher.ray, resolve=True)
+        assert ray["init"]["runtime_env"]["env_vars"]["NUMBA_NUM_THREADS"] == str(cpus or 1)
+        assert ray["remote"]["num_cpus"] == (cpus or 1)
+
+
+def test_slurm_local_config_sets_numba_threads_like_slurm():
+    pytest.importorskip("hydra_plugins.hydra_submitit_launcher")
+    from sim.config.compose import _compose, register_scenarios
+
+    register_scenarios()
+    launcher = _compose(["hydra/launcher=slurm_local", "hydra.launcher.cpus_per_task=3"],
+                        hydra_config=True).hydra.launcher
+    assert launcher._target_.endswith("LocalLauncher")
+    assert "export NUMBA_NUM_THREADS=3" in list(launcher.setup)
+
+
+def test_launcher_without_its_plugin_is_one_line(tmp_path):
+    proc = run_cli(["-m", "hydra.launcher._target_=not_installed.Launcher", "replications=5"], cwd=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and "alliance-sim[cluster]" in proc.stderr
+    assert not (tmp_path / "multirun").exists()
 
 
 def test_unknown_launcher_is_one_line(tmp_path):

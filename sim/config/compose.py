@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
 import re
 import os
@@ -145,9 +146,28 @@ def _sweep_override(text: str, key: str, base, replaced: set[str]) -> list[str]:
     return [*out, "++" + text]
 
 
+_CLUSTER_EXTRA = ("this launcher needs its Hydra plugin; install: pip install 'alliance-sim[cluster]' "
+                  "(docs/cluster.md)")
+
+
+def _check_launcher(cfg: DictConfig) -> None:
+    """The selected launcher's class must be importable (its plugin installed)."""
+    target = str(OmegaConf.select(cfg, "hydra.launcher._target_", default="") or "")
+    module = target.rpartition(".")[0]
+    try:
+        found = bool(module) and importlib.util.find_spec(module) is not None
+    except ImportError:
+        found = False
+    if not found:
+        raise ConfigError("hydra.launcher._target_", f"cannot import {target!r}; {_CLUSTER_EXTRA}")
+
+
 def _hydra_message(err: Exception) -> ConfigError:
     """One line from a Hydra composition error."""
     text = str(err)
+    plugin = re.search(r"Could not (?:find|load) 'hydra/launcher/(ray|submitit_\w+)'", text)
+    if plugin:
+        return ConfigError("hydra/launcher", _CLUSTER_EXTRA)
     missing = re.search(r"Could not (?:find|load) '(scenario|roster|sweep)/([^']*)'", text)
     if missing:
         group, name = missing.groups()
@@ -236,6 +256,8 @@ def preflight(overrides: Sequence[str], *, multirun: bool) -> list[str]:
         config = validate(cfg)
         _check_output_dir(cfg, multirun)
         if sweep_dir is None:
+            if multirun:
+                _check_launcher(cfg)
             sweep_dir = Path(str(cfg.hydra.sweep.dir)).expanduser().absolute()
         if cfg.get("sweep") is not None:
             from sim.sweep.run import plan_sweep
