@@ -217,6 +217,15 @@ def test_launcher_without_its_plugin_is_one_line(tmp_path):
     assert not (tmp_path / "multirun").exists()
 
 
+@pytest.mark.skipif(shutil.which("sbatch") is not None, reason="a SLURM login node: would submit")
+def test_slurm_launcher_off_a_slurm_node_is_one_line(tmp_path):
+    pytest.importorskip("hydra_plugins.hydra_submitit_launcher")
+    proc = run_cli(["-m", "hydra/launcher=slurm", "relations.RUS.CHN.counterintelligence=0.2,0.8"], cwd=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and "slurm_local" in proc.stderr
+    assert not (tmp_path / "multirun").exists()
+
+
 def test_unknown_launcher_is_one_line(tmp_path):
     proc = run_cli(["-m", "hydra/launcher=nope", "replications=5"], cwd=tmp_path)
     assert proc.returncode == 2

@@ -17,6 +17,7 @@ import importlib.util
 import itertools
 import re
 import os
+import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -151,7 +152,8 @@ _CLUSTER_EXTRA = ("this launcher needs its Hydra plugin; install: pip install 'a
 
 
 def _check_launcher(cfg: DictConfig) -> None:
-    """The selected launcher's class must be importable (its plugin installed)."""
+    """The selected launcher's class must be importable (its plugin installed), and SLURM's
+    must run where jobs can be submitted."""
     target = str(OmegaConf.select(cfg, "hydra.launcher._target_", default="") or "")
     module = target.rpartition(".")[0]
     try:
@@ -160,6 +162,9 @@ def _check_launcher(cfg: DictConfig) -> None:
         found = False
     if not found:
         raise ConfigError("hydra.launcher._target_", f"cannot import {target!r}; {_CLUSTER_EXTRA}")
+    if target.endswith(".SlurmLauncher") and shutil.which("sbatch") is None:
+        raise ConfigError("hydra/launcher", "no sbatch here (not a SLURM login node); allowed: run on one, "
+                                            "or try the same path locally with hydra/launcher=slurm_local")
 
 
 def _hydra_message(err: Exception) -> ConfigError:
