@@ -8,9 +8,9 @@ The mixer is SplitMix64's finaliser (Steele, Lea & Flood 2014), absorbed once pe
 coordinate in the order seed, rep, month, i, j, stream; the top 53 bits give a double
 in [0, 1). The core absorbs the shared prefix once (``month_key`` per month,
 ``dyad_key`` per dyad and month) and then one stream per draw: the same numbers as
-``uniform(seed, rep, month, i, j, stream)``, at a third of the hashing. All arithmetic is on uint64 with
-wrap-around (numba compiles it as such; mixing signed and unsigned ints would promote
-to float64, hence the explicit casts).
+``uniform(seed, rep, month, i, j, stream)``, at a third of the hashing. All arithmetic
+is on uint64 with wrap-around (numba compiles it as such; mixing signed and unsigned
+ints would promote to float64, hence the explicit casts).
 """
 
 import math
@@ -63,7 +63,7 @@ def fill_lane_keys(month_keys, keys):
     for i in range(keys.shape[0]):
         for j in range(keys.shape[1]):
             for lane in range(keys.shape[2]):
-                keys[i, j, lane] = _absorb(_absorb(month_keys[lane], i), j)
+                keys[i, j, lane] = dyad_key(month_keys[lane], i, j)
 
 
 @njit
