@@ -2,9 +2,10 @@
 
 Replications run in blocks of up to ``LANES`` (the innermost, SIMD axis of the core's
 state; ``block_width``); each block copies its own parameter arrays, so threads share
-nothing writable but their own output rows. A last, partial block is padded with copies of its last replication,
-whose results are discarded. Every lane computes exactly what its replication computes
-alone, so results are identical for any thread count, batch split or lane position.
+nothing writable but their own output rows. A last, partial block is padded with copies
+of its last replication, whose results are discarded. Every lane computes exactly what
+its replication computes alone, so results are identical for any thread count, batch
+split or lane position.
 """
 
 import numpy as np
@@ -20,7 +21,6 @@ _BLOCK_BYTES = 2 * 2**20  # target size of one block's state and work arrays
 
 # The recorded dyad variables are the first four planes of the dyad state, in order.
 assert (D_TRUST, D_SUPPORT, D_DEPENDENCY, D_ALIGNMENT) == (0, 1, 2, 3)
-
 
 
 @njit

@@ -12,10 +12,11 @@ update is synchronous and independent of actor order:
 6. public alignment      towards mutual support, cut by leaked detections
 
 Replications run in lanes: every array ends with a lane axis (its length ``lanes`` is
-the block width, ``sim.kernels.ensemble.block_width``) and the innermost loops run over it, so the compiler can use SIMD instructions across
-replications. Each lane does exactly the arithmetic of one replication alone (no
-operation mixes lanes), so results do not depend on which lane or block a
-replication lands in. Branches on a lane's values are written inside the lane loops.
+the block width, ``sim.kernels.ensemble.block_width``) and the innermost loops run over
+it, so the compiler can use SIMD instructions across replications. Each lane does
+exactly the arithmetic of one replication alone (no operation mixes lanes), so results
+do not depend on which lane or block a replication lands in. Branches on a lane's values
+are written inside the lane loops.
 """
 
 import math

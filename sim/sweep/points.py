@@ -21,8 +21,8 @@ from pydantic import ValidationError
 from sim.compile import CompiledModel, Draw, assign, compile_model
 from sim.config.messages import from_validation_error
 from sim.config.schema import Actor, Dynamics, Relation, SimConfig, World
-from sim.errors import ConfigError
 from sim.config.targets import Target
+from sim.errors import ConfigError
 from sim.kernels.reduce import pair_index
 from sim.outcomes import holds, median_rupture_month, rupture_month, wilson_interval
 from sim.trajectories import Trajectories
