@@ -1,0 +1,1 @@
+"""Historical cases and the validation of the dynamics against them."""
