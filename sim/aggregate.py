@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.kernels.layout import RECORDED_DYAD
+from sim.kernels.layout import RECORDED_ACTOR, RECORDED_DYAD, RECORDED_WORLD
 from sim.kernels.reduce import histogram_cells
 from sim.trajectories import Trajectories
 
@@ -31,12 +31,13 @@ class Cell:
 
 
 def cell_catalogue(roster: tuple[str, ...]) -> tuple[Cell, ...]:
-    """Dyad variables (ordered pairs), partnership index (unordered pairs), need, world."""
+    """Dyad variables (ordered pairs), partnership index (unordered pairs), actor and
+    world variables: the order ``sim.kernels.reduce.histogram_cells`` fills."""
     n = len(roster)
     cells = [Cell(v, roster[i], roster[j]) for v in RECORDED_DYAD for i in range(n) for j in range(n) if i != j]
     cells += [Cell("partnership", roster[i], roster[j]) for i in range(n) for j in range(i + 1, n)]
-    cells += [Cell("need", a, "") for a in roster]
-    cells += [Cell(w, "world", "") for w in ("war", "strait")]
+    cells += [Cell(v, a, "") for v in RECORDED_ACTOR for a in roster]
+    cells += [Cell(w, "world", "") for w in RECORDED_WORLD]
     return tuple(cells)
 
 
@@ -55,11 +56,11 @@ class QuantileAccumulator:
 
     def add(self, traj: Trajectories) -> None:
         """Add every cell of a batch's trajectories (values clipped to [0, 1])."""
-        n_cells = len(cell_catalogue(tuple(range(traj.need.shape[2]))))
+        n_cells = len(cell_catalogue(tuple(range(traj.actor.shape[3]))))
         if traj.dyad.shape[1] != self.counts.shape[0] or n_cells != self.counts.shape[1]:
             raise ValueError(f"batch has {traj.dyad.shape[1]} months x {n_cells} cells; "
                              f"histograms hold {self.counts.shape[0]} x {self.counts.shape[1]}")
-        histogram_cells(traj.dyad, traj.need, traj.world, self.counts)
+        histogram_cells(traj.dyad, traj.actor, traj.world, self.counts)
         self.n += traj.dyad.shape[0]
 
     def quantiles(self, qs=QUANTILES) -> np.ndarray:

@@ -3,27 +3,23 @@
 ``CompiledModel.draw(reps)`` returns one replication's parameters per row: fixed values
 are broadcast, ranges are sampled from the counter-based generator keyed by the
 parameter's path (so adding a parameter or a scenario never shifts another's draws:
-common random numbers). Diagonal convention: trust and alignment 1, others 0.
+common random numbers). The diagonal of each dyad state variable is its declared
+``diagonal`` (``sim.mechanisms``); every other diagonal entry is 0.
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 import numpy as np
 
+from sim import mechanisms
 from sim.config.params import Param
 from sim.config.schema import SimConfig
 from sim.config.targets import resolve_target
 from sim.kernels import layout
-from sim.kernels.rng import uniform_many
-
-
-def path_key(path: str) -> tuple[int, int]:
-    """A stable pair of 31-bit integers naming ``path`` in the random-number counter."""
-    digest = hashlib.blake2b(path.encode(), digest_size=8).digest()
-    return int.from_bytes(digest[:4], "little") >> 1, int.from_bytes(digest[4:], "little") >> 1
+from sim.kernels.rng import path_key, uniform_many
+from sim.mechanisms.events import default_max_fires
 
 
 @dataclass(frozen=True)
@@ -48,14 +44,23 @@ class Draw:
     dyad: np.ndarray  # float64 [R, D, N, N]
     sampled: dict[str, np.ndarray]  # path -> [R] values of the ranged parameters
 
+    def row(self, r: int) -> Draw:
+        """Row ``r`` alone (one replication), as a Draw of one row."""
+        keep = slice(r, r + 1)
+        return Draw(self.reps[keep], self.glob[keep], self.actor[keep], self.dyad[keep],
+                    {path: values[keep] for path, values in self.sampled.items()})
+
 
 @dataclass(frozen=True)
 class CompiledEvents:
+    """Events as flat tables (columns named in ``sim.kernels.layout``): ``ev_int[E,
+    EVENT_COLUMNS]``, ``ev_hazard[E]``, ``eff_int[F, EFFECT_COLUMNS]``, ``eff_float[F, EFFECT_VALUES]``."""
+
     names: tuple[str, ...]
-    ev_int: np.ndarray  # int64 [E, 9]
-    ev_hazard: np.ndarray  # float64 [E]
-    eff_int: np.ndarray  # int64 [F, 5]
-    eff_float: np.ndarray  # float64 [F, 3]
+    ev_int: np.ndarray
+    ev_hazard: np.ndarray
+    eff_int: np.ndarray
+    eff_float: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -66,7 +71,7 @@ class CompiledModel:
     base_actor: np.ndarray
     base_dyad: np.ndarray
     random: tuple[RandomSlot, ...]
-    flags: np.ndarray  # int64 [M]
+    flags: np.ndarray  # int64 [M], layout.SWITCHES order
     events: CompiledEvents
 
     def draw(self, reps: np.ndarray) -> Draw:
@@ -100,50 +105,52 @@ def sample(param: Param, seed: int, reps: np.ndarray, path: str) -> np.ndarray:
     return np.where(u < split, left, right)
 
 
-def _parameters(config: SimConfig):
+def parameters(config: SimConfig):
     """Yield (path, Param) for every array slot, in a fixed order."""
-    for name in type(config.world).model_fields:
-        yield f"world.{name}", getattr(config.world, name)
-    for name in type(config.dynamics).model_fields:
-        yield f"dynamics.{name}", getattr(config.dynamics, name)
+    for p in mechanisms.section("world"):
+        yield f"world.{p.name}", getattr(config.world, p.name)
+    for p in mechanisms.section("dynamics"):
+        yield f"dynamics.{p.name}", getattr(config.dynamics, p.name)
     for code, actor in config.actors.items():
-        for name in layout.ACTOR_FIELDS:
-            yield f"actors.{code}.{name}", getattr(actor, name)
+        for p in mechanisms.section("actor"):
+            yield f"actors.{code}.{p.name}", getattr(actor, p.name)
     for src in config.actors:
         for dst in config.actors:
             if src != dst:
-                for name in layout.DYAD_FIELDS:
-                    yield f"relations.{src}.{dst}.{name}", config.relation(src, dst, name)
+                for p in mechanisms.section("relation"):
+                    yield f"relations.{src}.{dst}.{p.name}", config.relation(src, dst, p.name)
 
 
 def compile_events(config: SimConfig) -> CompiledEvents:
+    """The events of ``config`` as the tables ``sim.mechanisms.events`` reads."""
     roster = list(config.actors)
-    kinds = {"set": layout.OP_SET, "add": layout.OP_ADD, "mul": layout.OP_MUL}
+    horizon = config.horizon_months
     ev_int, ev_hazard, eff_int, eff_float = [], [], [], []
     for name, event in config.events.items():
         first = len(eff_int)
         for k, effect in enumerate(event.effects):
             t = resolve_target(effect.target, roster, key=f"events.{name}.effects.{k}.target")
-            eff_int.append((t.kind, t.field, t.i, t.j, kinds[effect.op]))
-            eff_float.append((effect.value, t.bounds.lo, t.bounds.hi))
-        if event.month is not None:
-            timing, default_max = layout.EV_SCHEDULED, 1
-        elif event.every is not None:
-            timing, default_max = layout.EV_RECURRING, config.horizon_months
-        else:
-            timing, default_max = layout.EV_HAZARD, 1
-        end = event.end if event.end is not None else config.horizon_months
-        ev_int.append((
-            timing, event.month or 0, event.every or 1, event.start, end,
-            event.max_fires or default_max, path_key(f"events.{name}")[0], first, len(eff_int),
-        ))
+            columns = {"kind": t.kind, "field": t.field, "i": t.i, "j": t.j,
+                       "op": layout.slot(layout.EVENT_OPS, "EVENT_OPS", effect.op)}
+            values = {"value": effect.value, "lo": t.bounds.lo, "hi": t.bounds.hi}
+            eff_int.append([columns[c] for c in layout.EFFECT_COLUMNS])
+            eff_float.append([values[c] for c in layout.EFFECT_VALUES])
+        timing = "scheduled" if event.month is not None else "recurring" if event.every is not None else "hazard"
+        row = {
+            "timing": layout.slot(layout.EVENT_TIMINGS, "EVENT_TIMINGS", timing),
+            "month": event.month or 0, "every": event.every or 1, "start": event.start,
+            "end": event.end if event.end is not None else horizon,
+            "max_fires": default_max_fires(event, horizon), "key": path_key(f"events.{name}")[0],
+            "first_effect": first, "stop_effect": len(eff_int),
+        }
+        ev_int.append([row[c] for c in layout.EVENT_COLUMNS])
         ev_hazard.append(event.hazard or 0.0)
     return CompiledEvents(
         names=tuple(config.events),
-        ev_int=np.array(ev_int, dtype=np.int64).reshape(-1, 9),
+        ev_int=np.array(ev_int, dtype=np.int64).reshape(-1, len(layout.EVENT_COLUMNS)),
         ev_hazard=np.array(ev_hazard, dtype=np.float64),
-        eff_int=np.array(eff_int, dtype=np.int64).reshape(-1, 5),
-        eff_float=np.array(eff_float, dtype=np.float64).reshape(-1, 3),
+        eff_int=np.array(eff_int, dtype=np.int64).reshape(-1, len(layout.EFFECT_COLUMNS)),
+        eff_float=np.array(eff_float, dtype=np.float64).reshape(-1, len(layout.EFFECT_VALUES)),
     )
 
 
@@ -154,21 +161,15 @@ def compile_model(config: SimConfig) -> CompiledModel:
     glob = np.zeros(len(layout.GLOB_FIELDS))
     actor = np.zeros((len(layout.ACTOR_FIELDS), n))
     dyad = np.zeros((len(layout.DYAD_FIELDS), n, n))
-    for k in range(n):
-        dyad[layout.D_TRUST, k, k] = 1.0
-        dyad[layout.D_ALIGNMENT, k, k] = 1.0
+    for p in mechanisms.STATE:
+        dyad[layout.slot(layout.DYAD_FIELDS, "DYAD_FIELDS", p.name)][np.diag_indices(n)] = p.diagonal
     random = []
-    for path, param in _parameters(config):
+    for path, param in parameters(config):
         target = resolve_target(path, roster, key=path)
-        if target.kind == layout.T_GLOB:
-            glob[target.field] = param.lo
-        elif target.kind == layout.T_ACTOR:
-            actor[target.field, target.i] = param.lo
-        else:
-            dyad[target.field, target.i, target.j] = param.lo
+        assign(glob[None], actor[None], dyad[None], target, np.array([param.lo]))
         if not param.fixed:
             random.append(RandomSlot(path, target.kind, target.field, target.i, target.j, param))
-    flags = np.array([int(getattr(config.mechanisms, m)) for m in layout.MECHANISMS], dtype=np.int64)
+    flags = np.array([int(getattr(config.mechanisms, m)) for m in layout.SWITCHES], dtype=np.int64)
     return CompiledModel(config, tuple(roster), glob, actor, dyad, tuple(random), flags, compile_events(config))
 
 

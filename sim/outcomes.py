@@ -1,6 +1,7 @@
 """Outcome measures of a partnership (equations in docs/model.md, "Outcomes").
 
-All functions are pure numpy over replications:
+The index and the rupture rule are stated once, in ``sim.kernels.reduce``
+(``partnership``, ``first_rupture``); the functions here apply them over replications:
 
 * partnership index   I_ab(t) = ½ √(τ_ab τ_ba) + ½ √(s_ab s_ba)          in [0, 1]
 * rupture             ``months`` consecutive months with I < rupture threshold;
@@ -16,14 +17,16 @@ import math
 
 import numpy as np
 
+from sim.kernels.reduce import pair_index, rupture_months
+
 NO_RUPTURE = -1
 
 
-def partnership_index(trust: np.ndarray, support: np.ndarray, a: int, b: int) -> np.ndarray:
-    """I_ab over [R, T+1] from trust and support trajectories [R, T+1, N, N]."""
-    mutual_trust = np.sqrt(trust[:, :, a, b] * trust[:, :, b, a])
-    mutual_support = np.sqrt(support[:, :, a, b] * support[:, :, b, a])
-    return 0.5 * mutual_trust + 0.5 * mutual_support
+def partnership_index(dyad: np.ndarray, a: int, b: int) -> np.ndarray:
+    """I_ab over [R, T+1] from recorded dyad trajectories [R, T+1, V, N, N]."""
+    out = np.empty(dyad.shape[:2])
+    pair_index(dyad, a, b, out)
+    return out
 
 
 def rupture_month(index: np.ndarray, threshold: float, months: int) -> np.ndarray:
@@ -31,20 +34,14 @@ def rupture_month(index: np.ndarray, threshold: float, months: int) -> np.ndarra
 
     Month 0 (the initial state) is not judged: runs are counted over months 1..T.
     """
-    below = index[:, 1:] < threshold
-    n_rep, horizon = below.shape
-    run = np.zeros(n_rep, dtype=np.int64)
-    out = np.full(n_rep, NO_RUPTURE, dtype=np.int64)
-    for t in range(horizon):
-        run = np.where(below[:, t], run + 1, 0)
-        fresh = (run >= months) & (out == NO_RUPTURE)
-        out[fresh] = t + 1 - months + 1
+    out = np.empty(index.shape[0], dtype=np.int64)
+    rupture_months(np.ascontiguousarray(index, dtype=np.float64), threshold, months, out)
     return out
 
 
-def holds(index: np.ndarray, ruptured_at: np.ndarray, hold_threshold: float) -> np.ndarray:
-    """[R] bool: final index at or above the hold threshold and no rupture."""
-    return (index[:, -1] >= hold_threshold) & (ruptured_at == NO_RUPTURE)
+def holds(final_index: np.ndarray, ruptured_at: np.ndarray, hold_threshold: float) -> np.ndarray:
+    """[R] (or [R, P]) bool: the index at the horizon at or above the hold threshold and no rupture."""
+    return (final_index >= hold_threshold) & (ruptured_at == NO_RUPTURE)
 
 
 def wilson_interval(successes: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:

@@ -60,7 +60,7 @@ class Results:
     @property
     def holds(self) -> np.ndarray:
         """[R] bool: the pair holds in that replication."""
-        return holds(self.pair_index, self.ruptured_at, self.config.outcome.hold_threshold)
+        return holds(self.pair_index[:, -1], self.ruptured_at, self.config.outcome.hold_threshold)
 
     @property
     def p_hold(self) -> float:
@@ -143,9 +143,9 @@ class Results:
 
     def sample_trajectories(self) -> pd.DataFrame:
         """Full monthly trajectories of the first K replications (long format)."""
-        k, t1, v, n, _ = self.sample_dyad.shape
         from sim.kernels.layout import RECORDED_DYAD
 
+        k, t1, v, n, _ = self.sample_dyad.shape
         rep, month, var, src, dst = np.indices((k, t1, v, n, n)).reshape(5, -1)
         keep = src != dst
         return pd.DataFrame(

@@ -18,6 +18,7 @@ from sim.config.schema import SimConfig
 from sim.engines import run_engine
 from sim.kernels.layout import RECORDED_DYAD
 from sim.kernels.reduce import empty_pair_arrays, pair_index, pair_outcomes
+from sim.outcomes import holds
 from sim.results import Results
 from sim.trajectories import Trajectories
 
@@ -43,19 +44,19 @@ def simulate(config: SimConfig, *, progress: bool = False) -> Results:
     buffer = Trajectories.empty(np.arange(min(total, config.batch_size)), horizon, n, len(model.events.names))
     for start in range(0, total, config.batch_size):
         reps = np.arange(start, min(total, start + config.batch_size), dtype=np.int64)
-        traj = run_engine(model, reps, config.engine, buffer)
+        draw = model.draw(reps)
+        traj = run_engine(model, reps, config.engine, buffer, draw=draw)
         acc.add(traj)
         rows = slice(start, start + reps.shape[0])
         pair_index(traj.dyad, a, b, index[rows])
-        ruptured_by_pair, held_by_pair = empty_pair_arrays(reps.shape[0], n)
-        pair_outcomes(traj.dyad, out.rupture_threshold, out.rupture_months, out.hold_threshold,
-                      ruptured_by_pair, held_by_pair)
+        ruptured_by_pair, final_by_pair = empty_pair_arrays(reps.shape[0], n)
+        pair_outcomes(traj.dyad, out.rupture_threshold, out.rupture_months, ruptured_by_pair, final_by_pair)
         ruptured[rows] = ruptured_by_pair[:, pairs.index((min(a, b), max(a, b)))]
-        pair_holds += held_by_pair.sum(axis=0)
+        pair_holds += holds(final_by_pair, ruptured_by_pair, out.hold_threshold).sum(axis=0)
         if start < keep:
             n_keep = min(keep - start, reps.shape[0])
             sample[start:start + n_keep] = traj.dyad[:n_keep]
-        _collect(table, model, reps, traj, a, b)
+        _collect(table, draw, traj, model.events.names, roster, a, b)
         bar.update(reps.shape[0])
     bar.close()
     columns = {name: np.concatenate(parts) for name, parts in table.items()}
@@ -73,19 +74,18 @@ def simulate(config: SimConfig, *, progress: bool = False) -> Results:
     )
 
 
-def _collect(table: dict, model, reps: np.ndarray, traj, a: int, b: int) -> None:
+def _collect(table: dict, draw, traj, event_names, roster, a: int, b: int) -> None:
     """Per-replication columns: sampled parameters, final pair state, detections, events."""
-    roster = model.roster
     pa, pb = roster[a], roster[b]
-    columns = {"replication": reps}
-    columns |= model.draw(reps).sampled
-    for var in ("trust", "support", "dependency", "alignment"):
+    columns = {"replication": draw.reps}
+    columns |= draw.sampled
+    for var in RECORDED_DYAD:
         series = traj.variable(var)
         columns[f"final_{var}.{pa}.{pb}"] = series[:, -1, a, b]
         columns[f"final_{var}.{pb}.{pa}"] = series[:, -1, b, a]
     columns[f"detections.{pa}.{pb}"] = traj.detections[:, a, b]
     columns[f"detections.{pb}.{pa}"] = traj.detections[:, b, a]
-    for k, name in enumerate(model.events.names):
+    for k, name in enumerate(event_names):
         columns[f"fires.{name}"] = traj.fires[:, k]
     for name, values in columns.items():
         # a copy: a view would keep the batch's whole trajectory array alive

@@ -6,16 +6,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.kernels.layout import RECORDED_DYAD
+from sim.kernels.layout import RECORDED_ACTOR, RECORDED_DYAD, RECORDED_WORLD
 
 
 @dataclass
 class Trajectories:
     """Monthly state of R replications over months 0..T (N actors, E events).
 
-    dyad[R, T+1, 4, N, N]  trust, support, dependency, alignment (``RECORDED_DYAD``)
-    world[R, T+1, 2]       war, strait
-    need[R, T+1, N]        need per actor (month 0: from the initial state)
+    dyad[R, T+1, V, N, N]  the dyad variables ``RECORDED_DYAD`` (trust, support, ...)
+    world[R, T+1, W]       the world variables ``RECORDED_WORLD`` (war, strait)
+    actor[R, T+1, K, N]    the actor variables ``RECORDED_ACTOR`` (need; month 0: from the initial state)
     detections[R, N, N]    months in which i detected j's espionage
     fires[R, E]            how often each event fired
     """
@@ -23,18 +23,18 @@ class Trajectories:
     reps: np.ndarray
     dyad: np.ndarray
     world: np.ndarray
-    need: np.ndarray
+    actor: np.ndarray
     detections: np.ndarray
     fires: np.ndarray
 
     @classmethod
     def empty(cls, reps: np.ndarray, horizon: int, n_actors: int, n_events: int) -> Trajectories:
-        r = reps.shape[0]
+        r, t1 = reps.shape[0], horizon + 1
         return cls(
             reps=np.asarray(reps, dtype=np.int64),
-            dyad=np.zeros((r, horizon + 1, len(RECORDED_DYAD), n_actors, n_actors)),
-            world=np.zeros((r, horizon + 1, 2)),
-            need=np.zeros((r, horizon + 1, n_actors)),
+            dyad=np.zeros((r, t1, len(RECORDED_DYAD), n_actors, n_actors)),
+            world=np.zeros((r, t1, len(RECORDED_WORLD))),
+            actor=np.zeros((r, t1, len(RECORDED_ACTOR), n_actors)),
             detections=np.zeros((r, n_actors, n_actors), dtype=np.int64),
             fires=np.zeros((r, n_events), dtype=np.int64),
         )
@@ -42,14 +42,17 @@ class Trajectories:
     def head(self, reps: np.ndarray) -> Trajectories:
         """Views of the first ``len(reps)`` rows, relabelled ``reps`` (a reused buffer)."""
         m = reps.shape[0]
-        return Trajectories(np.asarray(reps, dtype=np.int64), self.dyad[:m], self.world[:m], self.need[:m],
+        return Trajectories(np.asarray(reps, dtype=np.int64), self.dyad[:m], self.world[:m], self.actor[:m],
                             self.detections[:m], self.fires[:m])
 
     def variable(self, name: str) -> np.ndarray:
-        """[R, T+1, N, N] trajectory of one recorded dyad variable."""
-        return self.dyad[:, :, RECORDED_DYAD.index(name)]
-
-    @staticmethod
-    def concatenate(parts: list[Trajectories]) -> Trajectories:
-        return Trajectories(*(np.concatenate([getattr(p, f) for p in parts]) for f in
-                              ("reps", "dyad", "world", "need", "detections", "fires")))
+        """The trajectory of one recorded variable: dyad [R, T+1, N, N], actor [R, T+1, N]
+        or world [R, T+1]."""
+        if name in RECORDED_DYAD:
+            return self.dyad[:, :, RECORDED_DYAD.index(name)]
+        if name in RECORDED_ACTOR:
+            return self.actor[:, :, RECORDED_ACTOR.index(name)]
+        if name in RECORDED_WORLD:
+            return self.world[:, :, RECORDED_WORLD.index(name)]
+        allowed = ", ".join((*RECORDED_DYAD, *RECORDED_ACTOR, *RECORDED_WORLD))
+        raise KeyError(f"unknown recorded variable {name!r}; allowed: {allowed}")

@@ -1,10 +1,11 @@
-"""The validated configuration of one simulation: every parameter defined once, here.
+"""The validated configuration of one simulation.
 
-Hydra YAML (``conf/``, ``scenarios/``) only selects and overrides; this schema owns the
-names, units, admissible ranges and defaults. All models are frozen and refuse unknown
-keys. Units: shares, intensities and probabilities are dimensionless in [0, 1];
-``*_rate`` fields are per month; ``w_*`` are logit weights (utility units per unit of
-the driver). Equations: ``docs/model.md``.
+Every model parameter is declared once, beside the mechanism that uses it
+(``sim/mechanisms/<name>.py``); the section models here (``Actor``, ``Relation``,
+``RelationDefaults``, ``World``, ``Dynamics``, ``Mechanisms``) are built from those
+declarations, with their units, admissible ranges, defaults and evidence. Hydra YAML
+(``conf/``, ``scenarios/``) only selects and overrides. All models are frozen and refuse
+unknown keys. Equations: ``docs/model.md``.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, create_model, model_validator
 
-from sim.config.params import P, Param, bounded, bounds_of, optional_bounded
-from sim.config.params import EvidenceIds
+from sim import mechanisms
+from sim.config.targets import resolve_target
+from sim.config.params import EvidenceIds, P, Param, bounded, bounds_of, optional_bounded
 
 ACTOR_CODE = re.compile(r"^[A-Z][A-Z0-9_]{1,11}$")
 
@@ -24,118 +26,51 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class Actor(_Frozen):
-    """Per-actor parameters (all dimensionless, in [0, 1])."""
-
-    name: str = Field("", description="display name")
-    capability: bounded(0, 1, "relative power (1 = strongest actor)") = P(0.5)
-    exposure: bounded(0, 1, "exposure to Western markets and finance") = P(0.3)
-    war_involvement: bounded(0, 1, "involvement in the Ukraine war") = P(0.0)
-    strait_involvement: bounded(0, 1, "stake in a Taiwan Strait crisis") = P(0.0)
-    entrapment_aversion: bounded(0, 1, "aversion to being drawn into a partner's war") = P(0.5)
-    self_reliance: bounded(0.01, 1, "domestic capacity to meet critical needs, per unit capability") = P(0.5)
-
-
-_REL = {
-    "trust": (0, 1, "initial belief that the partner is a reliable type"),
-    "support": (0, 1, "initial material support given (share of the partner's request met)"),
-    "dependency": (0, 1, "initial share of own critical needs met by the partner"),
-    "alignment": (0, 1, "initial public alignment signal"),
-    "espionage": (0, 1, "intensity of own espionage against the partner"),
-    "counterintelligence": (0, 1, "intensity of own counterintelligence against the partner"),
-    "affinity": (-1, 1, "baseline affinity (+) or rivalry (-) of interests and regimes"),
-    "rivalry": (0, 1, "salience of the partner's power as a threat to oneself"),
-    "sanction_risk": (0, 1, "Western sanction penalty risk per unit of support to the partner"),
-    "substitutability": (0, 1, "share of the partner's supply others can replace"),
-}
+def _fields(section: str, *, optional: bool = False) -> dict:
+    """pydantic field definitions of one declared section (``sim.mechanisms``)."""
+    out = {}
+    for p in mechanisms.section(section):
+        describe = f"{p.description} [{p.unit}]"
+        if optional:
+            out[p.name] = (optional_bounded(p.lo, p.hi, describe), None)
+        else:
+            out[p.name] = (bounded(p.lo, p.hi, describe), P(p.default, *p.evidence, note=p.note))
+    return out
 
 
-class Relation(_Frozen):
-    """One ordered dyad (from -> to). Unset fields take ``relation_defaults``."""
+def _checks(section: str) -> dict:
+    """The mechanisms' cross-field rules on a section, as pydantic after-validators."""
+    rules = [check for m in mechanisms.ALL for check in m.checks] if section == "dynamics" else []
 
-    trust: optional_bounded(*_REL["trust"]) = None
-    support: optional_bounded(*_REL["support"]) = None
-    dependency: optional_bounded(*_REL["dependency"]) = None
-    alignment: optional_bounded(*_REL["alignment"]) = None
-    espionage: optional_bounded(*_REL["espionage"]) = None
-    counterintelligence: optional_bounded(*_REL["counterintelligence"]) = None
-    affinity: optional_bounded(*_REL["affinity"]) = None
-    rivalry: optional_bounded(*_REL["rivalry"]) = None
-    sanction_risk: optional_bounded(*_REL["sanction_risk"]) = None
-    substitutability: optional_bounded(*_REL["substitutability"]) = None
-
-
-class RelationDefaults(_Frozen):
-    """Values for every dyad a scenario does not list."""
-
-    trust: bounded(*_REL["trust"]) = P(0.5)
-    support: bounded(*_REL["support"]) = P(0.05)
-    dependency: bounded(*_REL["dependency"]) = P(0.0)
-    alignment: bounded(*_REL["alignment"]) = P(0.2)
-    espionage: bounded(*_REL["espionage"]) = P(0.1)
-    counterintelligence: bounded(*_REL["counterintelligence"]) = P(0.1)
-    affinity: bounded(*_REL["affinity"]) = P(0.0)
-    rivalry: bounded(*_REL["rivalry"]) = P(0.1)
-    sanction_risk: bounded(*_REL["sanction_risk"]) = P(0.0)
-    substitutability: bounded(*_REL["substitutability"]) = P(0.5)
-
-
-class World(_Frozen):
-    """Exogenous conflict state (changed by events)."""
-
-    war: bounded(0, 1, "intensity of the war in Ukraine") = P(0.8, "F10", "F25")
-    strait: bounded(0, 1, "Taiwan Strait tension") = P(0.3, "F12")
-
-
-class Dynamics(_Frozen):
-    """Coefficients of the monthly update (equations in docs/model.md)."""
-
-    support_bias: bounded(-20, 20, "support utility intercept [logit]") = P(-5.5, note="calibrated: baseline holds while the war lasts (F10)")
-    w_trust: bounded(0, 20, "support utility per unit trust [logit]") = P(3.0, note="judgement: trust as belief drives support (Kydd 2005)")
-    w_shared_threat: bounded(0, 20, "support utility per unit shared threat [logit]") = P(3.0, "F25", note="balance of threat (Walt 1987): a common adversary binds")
-    w_leverage: bounded(0, 20, "support utility per unit of the partner's dependency on oneself [logit]") = P(1.0, "F15", note="judgement: a partner dependent on oneself is worth supporting")
-    w_need: bounded(0, 20, "support utility per unit of the partner's need [logit]") = P(1.5, note="judgement: support answers the partner's need")
-    w_alignment: bounded(0, 20, "support utility per unit public alignment [logit]") = P(1.0, "F2", note="judgement: public commitments are costly to break")
-    w_affinity: bounded(0, 20, "support utility per unit affinity [logit]") = P(1.5, note="judgement: regime and interest affinity")
-    w_sanction: bounded(0, 20, "support disutility per unit exposure x sanction risk [logit]") = P(4.0, "F17", note="judgement: sanction exposure deters support")
-    w_entrapment: bounded(0, 20, "support disutility per unit aversion x partner's war intensity [logit]") = P(1.0, "F8", note="alliance security dilemma (Snyder 1984)")
-    support_noise: bounded(0, 5, "scale of the logistic noise on support utility [logit]") = P(0.5, note="judgement: month-to-month variation of deliveries")
-    need_threat_weight: bounded(0, 1, "weight of the largest threat in an actor's need") = P(0.5, note="judgement: war needs weigh more than latent threats")
-    detection_rate: bounded(0, 1, "monthly detection probability per unit espionage x counterintelligence") = P(0.1, "F1", note="judgement: a few detections a year at full intensity")
-    detection_likelihood_ratio: bounded(0.01, 1, "P(detection | reliable) / P(detection | unreliable)") = P(0.7, "F1", note="judgement: spying is likelier from an unreliable partner")
-    leak_probability: bounded(0, 1, "probability that a detection becomes public") = P(0.2, "F1", note="judgement: the Entente-4 papers did become public")
-    leak_penalty: bounded(0, 1, "share of public alignment lost in a leak") = P(0.2, note="judgement: a public spy scandal costs some public warmth")
-    reliable_support: bounded(0, 1, "support a reliable partner gives, on average") = P(0.6, note="judgement: mean support of a reliable partner")
-    unreliable_support: bounded(0, 1, "support an unreliable partner gives, on average") = P(0.3, note="judgement: mean support of an unreliable partner")
-    observation_noise: bounded(0.01, 5, "s.d. of observed support around its type mean") = P(1.0, note="calibrated: monthly evidence is weak (log-LR <= 0.3)")
-    type_change_rate: bounded(0, 1, "monthly probability that a partner's type is redrawn [1/month]") = P(0.04, note="judgement: reliability reassessed about every two years")
-    trust_prior: bounded(0, 1, "probability a redrawn type is reliable") = P(0.5, note="uninformative prior on a redrawn type")
-    balance_rate: bounded(0, 1, "monthly rate of drift towards structural balance [1/month]") = P(0.02, note="judgement: slow drift to balance (Heider 1946)")
-    dependency_rate: bounded(0, 1, "monthly adjustment rate of dependency to supply shares [1/month]") = P(0.05, note="judgement: supply chains shift over years (F5, F6 give levels, not speeds)")
-    alignment_rate: bounded(0, 1, "monthly adjustment rate of public alignment [1/month]") = P(0.1, "F2", note="judgement: public line follows deeds within months")
-
-    @model_validator(mode="after")
-    def _types_differ(self) -> Dynamics:
-        if self.unreliable_support.hi >= self.reliable_support.lo:
-            raise ValueError(
-                "dynamics.unreliable_support: must stay below dynamics.reliable_support "
-                f"(got up to {self.unreliable_support.hi:g} vs from {self.reliable_support.lo:g})"
-            )
+    def run_checks(self):
+        for check in rules:
+            check(self)
         return self
 
+    return {"_mechanism_checks": model_validator(mode="after")(run_checks)} if rules else {}
 
-class Mechanisms(_Frozen):
-    """Switches: ``false`` isolates a mechanism's effect (see docs/model.md, ablation)."""
 
-    threat: StrictBool = True
-    conflict: StrictBool = True
-    support: StrictBool = True
-    espionage: StrictBool = True
-    trust: StrictBool = True
-    balance: StrictBool = True
-    dependency: StrictBool = True
-    alignment: StrictBool = True
-    events: StrictBool = True
+def _section_model(model_name: str, doc: str, section: str, *, optional: bool = False, **extra) -> type[BaseModel]:
+    model = create_model(model_name, __base__=_Frozen, __doc__=doc, __validators__=_checks(section),
+                         **extra, **_fields(section, optional=optional))
+    model.__module__ = __name__
+    return model
+
+
+Actor = _section_model("Actor", "Per-actor parameters (declared in sim.mechanisms).", "actor",
+                       name=(str, Field("", description="display name")))
+Relation = _section_model("Relation", "One ordered dyad (from -> to). Unset fields take ``relation_defaults``.",
+                          "relation", optional=True)
+RelationDefaults = _section_model("RelationDefaults", "Values for every dyad a scenario does not list.", "relation")
+World = _section_model("World", "Exogenous conflict state (changed by events).", "world")
+Dynamics = _section_model("Dynamics", "Coefficients of the monthly update (equations in docs/model.md).",
+                          "dynamics")
+Mechanisms = create_model(
+    "Mechanisms", __base__=_Frozen,
+    __doc__="Switches: ``false`` isolates a mechanism's effect (docs/model.md, ablation).",
+    **{name: (StrictBool, Field(True, description=text)) for name, text in mechanisms.SWITCHES.items()},
+)
+Mechanisms.__module__ = __name__
 
 
 class Outcome(_Frozen):
@@ -257,8 +192,6 @@ class SimConfig(_Frozen):
         return self
 
     def _check_event(self, name: str, event: Event) -> None:
-        from sim.config.targets import resolve_target
-
         key = f"events.{name}"
         horizon = self.horizon_months
         for field in ("month", "start", "end"):

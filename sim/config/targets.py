@@ -1,18 +1,27 @@
-"""Resolve an event target path to an array slot of the compiled state.
+"""Resolve a parameter path to an array slot of the compiled state.
 
 Paths: ``world.<field>``, ``dynamics.<field>``, ``actors.<A>.<field>``,
-``relations.<A>.<B>.<field>``. Everything an event can touch lives in the three state
-arrays of :mod:`sim.kernels.layout`, so events act alike in both engines.
+``relations.<A>.<B>.<field>``. Fields and bounds come from their declarations in
+``sim.mechanisms``; slots from ``sim.kernels.layout``. Everything a parameter path or
+an event can touch lives in the three state arrays, so events act alike in both engines.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sim.config.params import Bounds, bounds_of
+from sim import mechanisms
+from sim.config.params import Bounds
 from sim.kernels import layout
 
 _SECTIONS = "world, dynamics, actors.<A>, relations.<A>.<B>"
+# path head -> (declared section, layout table and its name, target kind)
+_TABLES = {
+    "world": ("world", layout.GLOB_FIELDS, "GLOB_FIELDS", layout.T_GLOB),
+    "dynamics": ("dynamics", layout.GLOB_FIELDS, "GLOB_FIELDS", layout.T_GLOB),
+    "actors": ("actor", layout.ACTOR_FIELDS, "ACTOR_FIELDS", layout.T_ACTOR),
+    "relations": ("relation", layout.DYAD_FIELDS, "DYAD_FIELDS", layout.T_DYAD),
+}
 
 
 @dataclass(frozen=True)
@@ -26,12 +35,6 @@ class Target:
     bounds: Bounds
 
 
-def _field(model, name: str, fields: tuple[str, ...], key: str) -> tuple[int, Bounds]:
-    if name not in fields:
-        raise ValueError(f"{key}: unknown field {name!r}; allowed: {', '.join(fields)}")
-    return fields.index(name), bounds_of(model, name)
-
-
 def _actor(code: str, roster: list[str], key: str) -> int:
     if code not in roster:
         raise ValueError(f"{key}: unknown actor {code!r}; allowed: {', '.join(roster)}")
@@ -40,25 +43,18 @@ def _actor(code: str, roster: list[str], key: str) -> int:
 
 def resolve_target(path: str, roster: list[str], key: str) -> Target:
     """Parse ``path``; raise ``ValueError`` naming ``key`` and the allowed values."""
-    from sim.config.schema import Actor, Dynamics, RelationDefaults, World
-
     parts = path.split(".")
     head = parts[0]
-    if head in ("world", "dynamics") and len(parts) == 2:
-        model = World if head == "world" else Dynamics
-        if parts[1] not in model.model_fields:
-            raise ValueError(f"{key}: unknown field {parts[1]!r} of {head}; allowed: {', '.join(model.model_fields)}")
-        idx, b = _field(model, parts[1], layout.GLOB_FIELDS, key)
-        return Target(layout.T_GLOB, idx, 0, 0, b)
-    if head == "actors" and len(parts) == 3:
-        i = _actor(parts[1], roster, key)
-        idx, b = _field(Actor, parts[2], layout.ACTOR_FIELDS, key)
-        return Target(layout.T_ACTOR, idx, i, 0, b)
-    if head == "relations" and len(parts) == 4:
-        i = _actor(parts[1], roster, key)
-        j = _actor(parts[2], roster, key)
-        if i == j:
-            raise ValueError(f"{key}: an actor has no relation with itself")
-        idx, b = _field(RelationDefaults, parts[3], layout.DYAD_FIELDS, key)
-        return Target(layout.T_DYAD, idx, i, j, b)
-    raise ValueError(f"{key}: cannot parse target {path!r}; allowed: {_SECTIONS} followed by .<field>")
+    depth = {"world": 2, "dynamics": 2, "actors": 3, "relations": 4}.get(head)
+    if depth is None or len(parts) != depth:
+        raise ValueError(f"{key}: cannot parse target {path!r}; allowed: {_SECTIONS} followed by .<field>")
+    section, table, table_name, kind = _TABLES[head]
+    i = _actor(parts[1], roster, key) if head in ("actors", "relations") else 0
+    j = _actor(parts[2], roster, key) if head == "relations" else 0
+    if head == "relations" and i == j:
+        raise ValueError(f"{key}: an actor has no relation with itself")
+    try:
+        declared = mechanisms.parameter(section, parts[-1])
+    except KeyError as err:
+        raise ValueError(f"{key}: {err.args[0].split(': ', 1)[1]}") from None
+    return Target(kind, layout.slot(table, table_name, declared.name), i, j, Bounds(declared.lo, declared.hi))

@@ -8,21 +8,24 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.compile import CompiledModel
+from sim.compile import CompiledModel, Draw
 from sim.trajectories import Trajectories
 
 
-def run_engine(model: CompiledModel, reps: np.ndarray, engine: str, out: Trajectories | None = None) -> Trajectories:
+def run_engine(model: CompiledModel, reps: np.ndarray, engine: str, out: Trajectories | None = None, *,
+               draw: Draw | None = None) -> Trajectories:
     """Simulate replications ``reps`` with ``engine`` ("numba" or "mesa").
 
-    ``out``: a buffer the numba core may fill and return views of (``run_draw``).
+    ``out``: a buffer the numba core may fill and return views of (``run_draw``);
+    ``draw``: the parameters of ``reps`` if the caller has drawn them already.
     """
+    draw = model.draw(reps) if draw is None else draw
     if engine == "numba":
-        from sim.engines.numba_core import run_numba
+        from sim.engines.numba_core import run_draw
 
-        return run_numba(model, reps, out)
+        return run_draw(model, draw, out)
     if engine == "mesa":
         from sim.engines.mesa_reference import run_mesa
 
-        return run_mesa(model, reps)
+        return run_mesa(model, draw)
     raise ValueError(f"engine: unknown engine {engine!r}; allowed: numba, mesa")

@@ -9,11 +9,6 @@ from sim.kernels.ensemble import simulate
 from sim.trajectories import Trajectories
 
 
-def run_numba(model: CompiledModel, reps: np.ndarray, out: Trajectories | None = None) -> Trajectories:
-    """All replications ``reps`` in one parallel kernel call (``out``: see ``run_draw``)."""
-    return run_draw(model, model.draw(reps), out)
-
-
 def run_draw(model: CompiledModel, draw: Draw, out: Trajectories | None = None) -> Trajectories:
     """Simulate the parameter rows of ``draw`` (one replication each) in one kernel call.
 
@@ -31,5 +26,5 @@ def run_draw(model: CompiledModel, draw: Draw, out: Trajectories | None = None) 
         out = out.head(draw.reps)
     simulate(model.config.seed, draw.reps, draw.glob, draw.actor, draw.dyad, model.flags,
              ev.ev_int, ev.ev_hazard, ev.eff_int, ev.eff_float, horizon,
-             out.dyad, out.world, out.need, out.detections, out.fires)
+             out.dyad, out.world, out.actor, out.detections, out.fires)
     return out

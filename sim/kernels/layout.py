@@ -1,159 +1,193 @@
 """Array layout shared by the parameter compiler, the numba core and the Mesa reference.
 
-One replication's state is three arrays:
+One replication's state is three arrays (an ensemble block adds a trailing lane axis):
 
-- ``glob[G]``       — world state and dynamics coefficients (scalars),
-- ``actor[A, N]``   — per-actor fields, actor index last,
-- ``dyad[D, N, N]`` — per ordered dyad ``(i, j)`` fields (row ``i`` is the actor that
-  holds the trust, gives the support, runs the counterintelligence, ...).
+- ``glob[G]``       world state and dynamics coefficients (``GLOB_FIELDS``),
+- ``actor[A, N]``   per-actor parameters (``ACTOR_FIELDS``),
+- ``dyad[D, N, N]`` per ordered dyad ``(i, j)``: the monthly state (``STATE_FIELDS``)
+  then the dyad parameters (row ``i`` holds the trust, gives the support, ...).
 
-An ensemble stacks them with a leading replication axis. The field names equal the
-pydantic schema's names (a test checks it); the integer constants are frozen into the
-kernels at compile time, so changing this file changes the cache key (see ``jit.py``).
+A month's phases exchange results through two work arrays: ``work[W, N, N]`` (dyad
+planes, ``WORK_PLANES``: scratch of the phases and the next value of every state
+variable) and ``awork[K, N]`` (actor rows, ``ACTOR_WORK``).
+
+Every table holds names; every index is computed from its table by name, so a field
+can be inserted anywhere. The names equal the schema's (``tests/test_layout.py``
+checks both directions). Integer constants are frozen into the kernels at compile
+time; editing this file changes the JIT cache key (``sim.kernels.jit``).
 """
 
-GLOB_FIELDS = (
-    # world state
-    "war",
-    "strait",
-    # support decision (logit utility)
-    "support_bias",
-    "w_trust",
-    "w_shared_threat",
-    "w_leverage",
-    "w_need",
-    "w_alignment",
-    "w_affinity",
-    "w_sanction",
-    "w_entrapment",
-    "support_noise",
+
+class LayoutError(LookupError):
+    """A name asked of a layout table that the table does not hold."""
+
+
+def slot(table: tuple[str, ...], table_name: str, name: str) -> int:
+    """Index of ``name`` in ``table``; a ``LayoutError`` naming the table if absent."""
+    if name not in table:
+        raise LayoutError(f"layout.{table_name} has no field {name!r}; it holds: {', '.join(table)}")
+    return table.index(name)
+
+
+# -- the tables ----------------------------------------------------------------------
+WORLD_FIELDS = ("war", "strait")
+DYNAMICS_FIELDS = (
     # threat and need
     "need_threat_weight",
+    # support decision (logit utility)
+    "support_bias", "w_trust", "w_shared_threat", "w_leverage", "w_need", "w_alignment", "w_affinity",
+    "w_sanction", "w_entrapment", "support_noise",
     # espionage and counterintelligence
-    "detection_rate",
-    "detection_likelihood_ratio",
-    "leak_probability",
-    "leak_penalty",
+    "detection_rate", "leak_probability",
     # trust as belief
-    "reliable_support",
-    "unreliable_support",
-    "observation_noise",
-    "type_change_rate",
-    "trust_prior",
+    "detection_likelihood_ratio", "reliable_support", "unreliable_support", "observation_noise",
+    "type_change_rate", "trust_prior",
+    # structural balance
     "balance_rate",
     # dependency and public alignment
-    "dependency_rate",
-    "alignment_rate",
+    "dependency_rate", "alignment_rate", "leak_penalty",
 )
-ACTOR_FIELDS = (
-    "capability",
-    "exposure",
-    "war_involvement",
-    "strait_involvement",
-    "entrapment_aversion",
-    "self_reliance",
-)
-DYAD_FIELDS = (
-    # dynamic state
-    "trust",
-    "support",
-    "dependency",
-    "alignment",
-    # parameters
-    "espionage",
-    "counterintelligence",
-    "affinity",
-    "rivalry",
-    "sanction_risk",
-    "substitutability",
-)
-MECHANISMS = (
-    "threat",
-    "conflict",
-    "support",
-    "espionage",
-    "trust",
-    "balance",
-    "dependency",
-    "alignment",
-    "events",
-)
-# Dyad fields recorded every month, in this order, in trajectory arrays.
-RECORDED_DYAD = ("trust", "support", "dependency", "alignment")
+GLOB_FIELDS = WORLD_FIELDS + DYNAMICS_FIELDS
+ACTOR_FIELDS = ("capability", "exposure", "war_involvement", "strait_involvement", "entrapment_aversion",
+                "self_reliance")
+STATE_FIELDS = ("trust", "support", "dependency", "alignment")
+DYAD_PARAMETERS = ("espionage", "counterintelligence", "affinity", "rivalry", "sanction_risk", "substitutability")
+DYAD_FIELDS = STATE_FIELDS + DYAD_PARAMETERS
 
-G_WAR = 0
-G_STRAIT = 1
-G_SUPPORT_BIAS = 2
-G_W_TRUST = 3
-G_W_SHARED_THREAT = 4
-G_W_LEVERAGE = 5
-G_W_NEED = 6
-G_W_ALIGNMENT = 7
-G_W_AFFINITY = 8
-G_W_SANCTION = 9
-G_W_ENTRAPMENT = 10
-G_SUPPORT_NOISE = 11
-G_NEED_THREAT_WEIGHT = 12
-G_DETECTION_RATE = 13
-G_DETECTION_LR = 14
-G_LEAK_PROBABILITY = 15
-G_LEAK_PENALTY = 16
-G_RELIABLE_SUPPORT = 17
-G_UNRELIABLE_SUPPORT = 18
-G_OBSERVATION_NOISE = 19
-G_TYPE_CHANGE_RATE = 20
-G_TRUST_PRIOR = 21
-G_BALANCE_RATE = 22
-G_DEPENDENCY_RATE = 23
-G_ALIGNMENT_RATE = 24
+# Work planes: the phases' scratch, then next_<state> for every state variable.
+SCRATCH_PLANES = ("threat", "shared_threat", "detected", "leaked", "sign")
+NEXT_PLANES = tuple(f"next_{name}" for name in STATE_FIELDS)
+WORK_PLANES = SCRATCH_PLANES + NEXT_PLANES
+ACTOR_WORK = ("intensity", "need")
+TMP_ROWS = 2  # lane vectors of scratch per block
 
-A_CAPABILITY = 0
-A_EXPOSURE = 1
-A_WAR_INVOLVEMENT = 2
-A_STRAIT_INVOLVEMENT = 3
-A_ENTRAPMENT_AVERSION = 4
-A_SELF_RELIANCE = 5
+# Recorded every month, in this order, in trajectory arrays (sim.trajectories).
+RECORDED_DYAD = STATE_FIELDS
+RECORDED_WORLD = WORLD_FIELDS
+RECORDED_ACTOR = ("need",)
+
+# Mechanism switches, in the order of ``flags`` (sim.mechanisms.SWITCHES gives the same set).
+SWITCHES = ("threat", "conflict", "support", "espionage", "trust", "balance", "dependency", "alignment", "events")
+
+# -- indices, by name ------------------------------------------------------------------
+G_WAR = slot(GLOB_FIELDS, "GLOB_FIELDS", "war")
+G_STRAIT = slot(GLOB_FIELDS, "GLOB_FIELDS", "strait")
+G_NEED_THREAT_WEIGHT = slot(GLOB_FIELDS, "GLOB_FIELDS", "need_threat_weight")
+G_SUPPORT_BIAS = slot(GLOB_FIELDS, "GLOB_FIELDS", "support_bias")
+G_W_TRUST = slot(GLOB_FIELDS, "GLOB_FIELDS", "w_trust")
+G_W_SHARED_THREAT = slot(GLOB_FIELDS, "GLOB_FIELDS", "w_shared_threat")
+G_W_LEVERAGE = slot(GLOB_FIELDS, "GLOB_FIELDS", "w_leverage")
+G_W_NEED = slot(GLOB_FIELDS, "GLOB_FIELDS", "w_need")
+G_W_ALIGNMENT = slot(GLOB_FIELDS, "GLOB_FIELDS", "w_alignment")
+G_W_AFFINITY = slot(GLOB_FIELDS, "GLOB_FIELDS", "w_affinity")
+G_W_SANCTION = slot(GLOB_FIELDS, "GLOB_FIELDS", "w_sanction")
+G_W_ENTRAPMENT = slot(GLOB_FIELDS, "GLOB_FIELDS", "w_entrapment")
+G_SUPPORT_NOISE = slot(GLOB_FIELDS, "GLOB_FIELDS", "support_noise")
+G_DETECTION_RATE = slot(GLOB_FIELDS, "GLOB_FIELDS", "detection_rate")
+G_LEAK_PROBABILITY = slot(GLOB_FIELDS, "GLOB_FIELDS", "leak_probability")
+G_DETECTION_LIKELIHOOD_RATIO = slot(GLOB_FIELDS, "GLOB_FIELDS", "detection_likelihood_ratio")
+G_RELIABLE_SUPPORT = slot(GLOB_FIELDS, "GLOB_FIELDS", "reliable_support")
+G_UNRELIABLE_SUPPORT = slot(GLOB_FIELDS, "GLOB_FIELDS", "unreliable_support")
+G_OBSERVATION_NOISE = slot(GLOB_FIELDS, "GLOB_FIELDS", "observation_noise")
+G_TYPE_CHANGE_RATE = slot(GLOB_FIELDS, "GLOB_FIELDS", "type_change_rate")
+G_TRUST_PRIOR = slot(GLOB_FIELDS, "GLOB_FIELDS", "trust_prior")
+G_BALANCE_RATE = slot(GLOB_FIELDS, "GLOB_FIELDS", "balance_rate")
+G_DEPENDENCY_RATE = slot(GLOB_FIELDS, "GLOB_FIELDS", "dependency_rate")
+G_ALIGNMENT_RATE = slot(GLOB_FIELDS, "GLOB_FIELDS", "alignment_rate")
+G_LEAK_PENALTY = slot(GLOB_FIELDS, "GLOB_FIELDS", "leak_penalty")
+
+A_CAPABILITY = slot(ACTOR_FIELDS, "ACTOR_FIELDS", "capability")
+A_EXPOSURE = slot(ACTOR_FIELDS, "ACTOR_FIELDS", "exposure")
+A_WAR_INVOLVEMENT = slot(ACTOR_FIELDS, "ACTOR_FIELDS", "war_involvement")
+A_STRAIT_INVOLVEMENT = slot(ACTOR_FIELDS, "ACTOR_FIELDS", "strait_involvement")
+A_ENTRAPMENT_AVERSION = slot(ACTOR_FIELDS, "ACTOR_FIELDS", "entrapment_aversion")
+A_SELF_RELIANCE = slot(ACTOR_FIELDS, "ACTOR_FIELDS", "self_reliance")
+
+D_TRUST = slot(DYAD_FIELDS, "DYAD_FIELDS", "trust")
+D_SUPPORT = slot(DYAD_FIELDS, "DYAD_FIELDS", "support")
+D_DEPENDENCY = slot(DYAD_FIELDS, "DYAD_FIELDS", "dependency")
+D_ALIGNMENT = slot(DYAD_FIELDS, "DYAD_FIELDS", "alignment")
+D_ESPIONAGE = slot(DYAD_FIELDS, "DYAD_FIELDS", "espionage")
+D_COUNTERINTELLIGENCE = slot(DYAD_FIELDS, "DYAD_FIELDS", "counterintelligence")
+D_AFFINITY = slot(DYAD_FIELDS, "DYAD_FIELDS", "affinity")
+D_RIVALRY = slot(DYAD_FIELDS, "DYAD_FIELDS", "rivalry")
+D_SANCTION_RISK = slot(DYAD_FIELDS, "DYAD_FIELDS", "sanction_risk")
+D_SUBSTITUTABILITY = slot(DYAD_FIELDS, "DYAD_FIELDS", "substitutability")
+
+W_THREAT = slot(WORK_PLANES, "WORK_PLANES", "threat")
+W_SHARED_THREAT = slot(WORK_PLANES, "WORK_PLANES", "shared_threat")
+W_DETECTED = slot(WORK_PLANES, "WORK_PLANES", "detected")
+W_LEAKED = slot(WORK_PLANES, "WORK_PLANES", "leaked")
+W_SIGN = slot(WORK_PLANES, "WORK_PLANES", "sign")
+W_NEXT_TRUST = slot(WORK_PLANES, "WORK_PLANES", "next_trust")
+W_NEXT_SUPPORT = slot(WORK_PLANES, "WORK_PLANES", "next_support")
+W_NEXT_DEPENDENCY = slot(WORK_PLANES, "WORK_PLANES", "next_dependency")
+W_NEXT_ALIGNMENT = slot(WORK_PLANES, "WORK_PLANES", "next_alignment")
+
+AW_INTENSITY = slot(ACTOR_WORK, "ACTOR_WORK", "intensity")
+AW_NEED = slot(ACTOR_WORK, "ACTOR_WORK", "need")
+
+M_THREAT = slot(SWITCHES, "SWITCHES", "threat")
+M_CONFLICT = slot(SWITCHES, "SWITCHES", "conflict")
+M_SUPPORT = slot(SWITCHES, "SWITCHES", "support")
+M_ESPIONAGE = slot(SWITCHES, "SWITCHES", "espionage")
+M_TRUST = slot(SWITCHES, "SWITCHES", "trust")
+M_BALANCE = slot(SWITCHES, "SWITCHES", "balance")
+M_DEPENDENCY = slot(SWITCHES, "SWITCHES", "dependency")
+M_ALIGNMENT = slot(SWITCHES, "SWITCHES", "alignment")
+M_EVENTS = slot(SWITCHES, "SWITCHES", "events")
+
+# Derived index tables read by the generic parts of the core (record, commit).
+RECORDED_DYAD_PLANES = tuple(slot(DYAD_FIELDS, "DYAD_FIELDS", name) for name in RECORDED_DYAD)
+RECORDED_WORLD_SLOTS = tuple(slot(GLOB_FIELDS, "GLOB_FIELDS", name) for name in RECORDED_WORLD)
+RECORDED_ACTOR_ROWS = tuple(slot(ACTOR_WORK, "ACTOR_WORK", name) for name in RECORDED_ACTOR)
+COMMIT_PLANES = tuple((slot(DYAD_FIELDS, "DYAD_FIELDS", name), slot(WORK_PLANES, "WORK_PLANES", f"next_{name}"))
+                      for name in STATE_FIELDS)
 
 # Most replications per block of the core: the innermost (SIMD) axis of its state arrays.
 LANES = 64
 
-D_TRUST = 0
-D_SUPPORT = 1
-D_DEPENDENCY = 2
-D_ALIGNMENT = 3
-D_ESPIONAGE = 4
-D_COUNTERINTELLIGENCE = 5
-D_AFFINITY = 6
-D_RIVALRY = 7
-D_SANCTION_RISK = 8
-D_SUBSTITUTABILITY = 9
+# Event targets (which array an effect writes to), operations and timings.
+TARGET_KINDS = ("glob", "actor", "dyad")
+T_GLOB = slot(TARGET_KINDS, "TARGET_KINDS", "glob")
+T_ACTOR = slot(TARGET_KINDS, "TARGET_KINDS", "actor")
+T_DYAD = slot(TARGET_KINDS, "TARGET_KINDS", "dyad")
+EVENT_OPS = ("set", "add", "mul")
+OP_SET = slot(EVENT_OPS, "EVENT_OPS", "set")
+OP_ADD = slot(EVENT_OPS, "EVENT_OPS", "add")
+OP_MUL = slot(EVENT_OPS, "EVENT_OPS", "mul")
+EVENT_TIMINGS = ("scheduled", "hazard", "recurring")
+EV_SCHEDULED = slot(EVENT_TIMINGS, "EVENT_TIMINGS", "scheduled")
+EV_HAZARD = slot(EVENT_TIMINGS, "EVENT_TIMINGS", "hazard")
+EV_RECURRING = slot(EVENT_TIMINGS, "EVENT_TIMINGS", "recurring")
+# Columns of the compiled event tables (sim.mechanisms.events).
+EVENT_COLUMNS = ("timing", "month", "every", "start", "end", "max_fires", "key", "first_effect", "stop_effect")
+E_TIMING = slot(EVENT_COLUMNS, "EVENT_COLUMNS", "timing")
+E_MONTH = slot(EVENT_COLUMNS, "EVENT_COLUMNS", "month")
+E_EVERY = slot(EVENT_COLUMNS, "EVENT_COLUMNS", "every")
+E_START = slot(EVENT_COLUMNS, "EVENT_COLUMNS", "start")
+E_END = slot(EVENT_COLUMNS, "EVENT_COLUMNS", "end")
+E_MAX_FIRES = slot(EVENT_COLUMNS, "EVENT_COLUMNS", "max_fires")
+E_KEY = slot(EVENT_COLUMNS, "EVENT_COLUMNS", "key")
+E_FIRST_EFFECT = slot(EVENT_COLUMNS, "EVENT_COLUMNS", "first_effect")
+E_STOP_EFFECT = slot(EVENT_COLUMNS, "EVENT_COLUMNS", "stop_effect")
+EFFECT_COLUMNS = ("kind", "field", "i", "j", "op")
+F_KIND = slot(EFFECT_COLUMNS, "EFFECT_COLUMNS", "kind")
+F_FIELD = slot(EFFECT_COLUMNS, "EFFECT_COLUMNS", "field")
+F_I = slot(EFFECT_COLUMNS, "EFFECT_COLUMNS", "i")
+F_J = slot(EFFECT_COLUMNS, "EFFECT_COLUMNS", "j")
+F_OP = slot(EFFECT_COLUMNS, "EFFECT_COLUMNS", "op")
+EFFECT_VALUES = ("value", "lo", "hi")
+FV_VALUE = slot(EFFECT_VALUES, "EFFECT_VALUES", "value")
+FV_LO = slot(EFFECT_VALUES, "EFFECT_VALUES", "lo")
+FV_HI = slot(EFFECT_VALUES, "EFFECT_VALUES", "hi")
 
-M_THREAT = 0
-M_CONFLICT = 1
-M_SUPPORT = 2
-M_ESPIONAGE = 3
-M_TRUST = 4
-M_BALANCE = 5
-M_DEPENDENCY = 6
-M_ALIGNMENT = 7
-M_EVENTS = 8
-
-# Event targets: which array an effect writes to.
-T_GLOB = 0
-T_ACTOR = 1
-T_DYAD = 2
-# Event operations.
-OP_SET = 0
-OP_ADD = 1
-OP_MUL = 2
-# Event timing.
-EV_SCHEDULED = 0
-EV_HAZARD = 1
-EV_RECURRING = 2
-
-# Random streams (the last component of every counter-based draw).
-S_SUPPORT = 1
-S_DETECTION = 2
-S_LEAK = 3
-S_EVENT = 4
-S_PARAMETER = 5
+# Random streams: the last coordinate of every counter-based draw (sim.kernels.rng).
+# Identifiers, not positions: a stream's id never changes (common random numbers
+# across versions and scenarios depend on it), so the table states them.
+STREAM_IDS = {"support": 1, "detection": 2, "leak": 3, "event": 4, "parameter": 5}
+S_SUPPORT = STREAM_IDS["support"]
+S_DETECTION = STREAM_IDS["detection"]
+S_LEAK = STREAM_IDS["leak"]
+S_EVENT = STREAM_IDS["event"]
+S_PARAMETER = STREAM_IDS["parameter"]

@@ -3,8 +3,9 @@
 * ``histogram_cells`` adds every cell of ``sim.aggregate.cell_catalogue`` to integer
   histograms over [0, 1] — the same bins as clipping ``v * bins`` to ``0..bins-1``.
   Parallel over months: each thread owns its months' counts (no races, exact sums).
-* ``pair_outcomes`` gives, for every unordered pair, the rupture month of each
-  replication and whether it holds (``sim.outcomes`` definitions), in one pass.
+* ``partnership``, ``next_run`` and ``first_rupture`` are the one statement of the
+  partnership index and of rupture (``sim.outcomes`` and the Mesa engine call them);
+  ``pair_outcomes`` applies them to every unordered pair in one pass.
 """
 
 import math
@@ -12,6 +13,7 @@ import math
 import numpy as np
 
 from sim.kernels.jit import njit, njit_parallel, prange
+from sim.kernels.layout import RECORDED_DYAD
 
 
 @njit
@@ -20,16 +22,33 @@ def _bin(value, bins):
     return min(int(v * bins), bins - 1)
 
 
+_TRUST = RECORDED_DYAD.index("trust")
+_SUPPORT = RECORDED_DYAD.index("support")
+
+
+@njit
+def partnership(trust_ab, trust_ba, support_ab, support_ba):
+    """The partnership index I_ab = (sqrt(tau_ab tau_ba) + sqrt(s_ab s_ba)) / 2, in [0, 1]."""
+    return 0.5 * math.sqrt(trust_ab * trust_ba) + 0.5 * math.sqrt(support_ab * support_ba)
+
+
+@njit
+def next_run(run, index, threshold):
+    """Consecutive months below the rupture threshold, after a month with this index."""
+    return run + 1 if index < threshold else 0
+
+
 @njit
 def _index(dyad, r, t, a, b):
-    """Partnership index of (a, b) at month t of replication r (dyad: [R, T+1, 4, N, N])."""
-    return 0.5 * math.sqrt(dyad[r, t, 0, a, b] * dyad[r, t, 0, b, a]) + 0.5 * math.sqrt(
-        dyad[r, t, 1, a, b] * dyad[r, t, 1, b, a])
+    """Partnership index of (a, b) at month t of replication r (dyad: [R, T+1, V, N, N])."""
+    return partnership(dyad[r, t, _TRUST, a, b], dyad[r, t, _TRUST, b, a],
+                       dyad[r, t, _SUPPORT, a, b], dyad[r, t, _SUPPORT, b, a])
 
 
 @njit_parallel
-def histogram_cells(dyad, need, world, counts):
-    """counts[T+1, C, B] += histograms of the batch (dyad [R, T+1, 4, N, N], need [R, T+1, N], world [R, T+1, 2])."""
+def histogram_cells(dyad, actor, world, counts):
+    """counts[T+1, C, B] += histograms of the batch, cells in ``sim.aggregate.cell_catalogue``
+    order (dyad [R, T+1, V, N, N], actor [R, T+1, K, N], world [R, T+1, W])."""
     n_rep, n_months, n_var, n = dyad.shape[0], dyad.shape[1], dyad.shape[2], dyad.shape[3]
     bins = counts.shape[2]
     for t in prange(n_months):
@@ -45,35 +64,48 @@ def histogram_cells(dyad, need, world, counts):
                 for j in range(i + 1, n):
                     counts[t, c, _bin(_index(dyad, r, t, i, j), bins)] += 1
                     c += 1
-            for i in range(n):
-                counts[t, c, _bin(need[r, t, i], bins)] += 1
-                c += 1
+            for k in range(actor.shape[2]):
+                for i in range(n):
+                    counts[t, c, _bin(actor[r, t, k, i], bins)] += 1
+                    c += 1
             for w in range(world.shape[2]):
                 counts[t, c, _bin(world[r, t, w], bins)] += 1
                 c += 1
 
 
+@njit
+def first_rupture(series, threshold, months):
+    """First month of the first run of >= ``months`` consecutive months, among months
+    1..T of ``series`` [T+1], with the index below ``threshold``; -1 if none."""
+    run = 0
+    for t in range(1, series.shape[0]):
+        run = next_run(run, series[t], threshold)
+        if run >= months:
+            return t - months + 1
+    return -1
+
+
 @njit_parallel
-def pair_outcomes(dyad, rupture_threshold, rupture_months, hold_threshold, ruptured, held):
-    """ruptured[R, P] first month of the first run of >= rupture_months months below the
-    threshold (months 1..T; -1 if none); held[R, P] final index >= hold threshold and no
-    rupture. Pairs P in order (0,1), (0,2), ..., (N-2, N-1)."""
+def rupture_months(index, threshold, months, out):
+    """out[R] = first_rupture of each row of index [R, T+1]."""
+    for r in prange(index.shape[0]):
+        out[r] = first_rupture(index[r], threshold, months)
+
+
+@njit_parallel
+def pair_outcomes(dyad, rupture_threshold, rupture_months_, ruptured, final):
+    """For every unordered pair P, in order (0,1), (0,2), ..., (N-2, N-1): ruptured[R, P]
+    its rupture month (``first_rupture``) and final[R, P] its index at the horizon."""
     n_rep, n_months, n = dyad.shape[0], dyad.shape[1], dyad.shape[3]
     for r in prange(n_rep):
+        series = np.empty(n_months)
         p = 0
         for a in range(n):
             for b in range(a + 1, n):
-                run = 0
-                first = -1
-                for t in range(1, n_months):
-                    if _index(dyad, r, t, a, b) < rupture_threshold:
-                        run += 1
-                        if run >= rupture_months and first < 0:
-                            first = t - rupture_months + 1
-                    else:
-                        run = 0
-                ruptured[r, p] = first
-                held[r, p] = first < 0 and _index(dyad, r, n_months - 1, a, b) >= hold_threshold
+                for t in range(n_months):
+                    series[t] = _index(dyad, r, t, a, b)
+                ruptured[r, p] = first_rupture(series, rupture_threshold, rupture_months_)
+                final[r, p] = series[n_months - 1]
                 p += 1
 
 
@@ -86,5 +118,6 @@ def pair_index(dyad, a, b, out):
 
 
 def empty_pair_arrays(n_rep: int, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Output arrays of ``pair_outcomes``: rupture months (int) and final indices (float)."""
     n_pairs = n * (n - 1) // 2
-    return np.empty((n_rep, n_pairs), dtype=np.int64), np.empty((n_rep, n_pairs), dtype=np.bool_)
+    return np.empty((n_rep, n_pairs), dtype=np.int64), np.empty((n_rep, n_pairs))

@@ -13,6 +13,7 @@ is on uint64 with wrap-around (numba compiles it as such; mixing signed and unsi
 ints would promote to float64, hence the explicit casts).
 """
 
+import hashlib
 import math
 
 import numpy as np
@@ -29,6 +30,13 @@ _S11 = np.uint64(11)
 _S12 = np.uint64(12)
 _INV_2_53 = 1.0 / 9007199254740992.0
 _INV_2_52 = 1.0 / 4503599627370496.0
+
+
+def path_key(path: str) -> tuple[int, int]:
+    """A stable pair of 31-bit integers naming ``path`` (a parameter or event) in the counter:
+    the two little-endian halves of its 8-byte BLAKE2b digest, each shifted right by one bit."""
+    digest = hashlib.blake2b(path.encode(), digest_size=8).digest()
+    return int.from_bytes(digest[:4], "little") >> 1, int.from_bytes(digest[4:], "little") >> 1
 
 
 @njit

@@ -1,0 +1,90 @@
+"""How a mechanism declares itself: its parameters, switches, Mesa behaviour and kernel.
+
+Every quantity of the model is declared once, as a ``Parameter`` in the module of the
+mechanism that uses it first (``sim/mechanisms/<name>.py``); the pydantic schema
+(``sim.config.schema``), the documentation tables (``sim.doctables``) and the catalogue
+are built from these declarations. A ``Mechanism`` bundles one phase of the monthly
+update: the readable statement (``behaviour``, a mixin of the Mesa agent, whose method
+``phase`` runs for every agent) and the compiled statement (``kernel``, a numba
+function over the arrays of ``sim.kernels.layout``), side by side in one module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+Section = Literal["world", "dynamics", "actor", "relation"]
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One declared quantity: where it lives, its admissible range, default, unit and evidence.
+
+    ``section``: ``world`` (exogenous conflict state), ``dynamics`` (a coefficient of the
+    monthly update), ``actor`` (per actor) or ``relation`` (per ordered dyad i -> j).
+    ``state``: a relation variable updated every month (its default is the initial
+    value); ``diagonal`` is its value on (i, i). ``note`` says "judgement: ..." or
+    "calibrated: ..." where no evidence id applies.
+    """
+
+    name: str
+    section: Section
+    lo: float
+    hi: float
+    default: float
+    unit: str
+    description: str
+    symbol: str = ""
+    evidence: tuple[str, ...] = ()
+    note: str = ""
+    state: bool = False
+    diagonal: float = 0.0
+
+    def __post_init__(self) -> None:
+        if not self.lo <= self.default <= self.hi:
+            raise ValueError(f"{self.section}.{self.name}: default {self.default} outside [{self.lo}, {self.hi}]")
+        if not (self.evidence or self.note):
+            raise ValueError(f"{self.section}.{self.name}: cite evidence ids or give a note ('judgement: ...')")
+
+
+def world(name, lo, hi, default, unit, description, **kw) -> Parameter:
+    return Parameter(name, "world", lo, hi, default, unit, description, **kw)
+
+
+def coefficient(name, lo, hi, default, unit, description, **kw) -> Parameter:
+    return Parameter(name, "dynamics", lo, hi, default, unit, description, **kw)
+
+
+def actor(name, lo, hi, default, unit, description, **kw) -> Parameter:
+    return Parameter(name, "actor", lo, hi, default, unit, description, **kw)
+
+
+def relation(name, lo, hi, default, unit, description, **kw) -> Parameter:
+    return Parameter(name, "relation", lo, hi, default, unit, description, **kw)
+
+
+def state(name, lo, hi, default, unit, description, *, diagonal: float, **kw) -> Parameter:
+    """A relation variable updated every month; ``default`` is its initial value."""
+    return Parameter(name, "relation", lo, hi, default, unit, description, state=True, diagonal=diagonal, **kw)
+
+
+@dataclass(frozen=True)
+class Mechanism:
+    """One phase of the month: its switches, parameters and both statements of it.
+
+    ``switches`` maps each switch (``mechanisms.<name>`` in the configuration) to what
+    setting it to false does. ``checks`` are cross-field rules on the ``dynamics``
+    section: functions of the validated section that raise ``ValueError``.
+    """
+
+    name: str
+    phase: str
+    summary: str
+    literature: str
+    switches: dict[str, str]
+    parameters: tuple[Parameter, ...]
+    behaviour: type | None = None
+    kernel: Callable | None = None
+    checks: tuple[Callable, ...] = field(default_factory=tuple)

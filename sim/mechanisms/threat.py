@@ -1,0 +1,113 @@
+"""Threat and need (balance of threat; Walt 1987).
+
+    x_i   = min(1, nu^W_i W + nu^Theta_i Theta)             conflict intensity  (switch conflict)
+    T_ij  = r_ij c_j (1 - tau_ij)                           threat i sees in j  (switch threat)
+    n_i   = min(1, x_i + omega max_j T_ij)                  need for outside support
+    Tbar_ij = max_{k != i, j} min(T_ik, T_jk)               shared threat (symmetric)
+
+All in [0, 1]. docs/model.md, section 7.1.
+"""
+
+from __future__ import annotations
+
+from sim.kernels import layout as L
+from sim.kernels.jit import njit
+from sim.mechanisms.spec import Mechanism, actor, coefficient, relation, world
+
+PARAMETERS = (
+    world("war", 0, 1, 0.8, "intensity", "intensity of the war in Ukraine", symbol="W", evidence=("F10", "F25")),
+    world("strait", 0, 1, 0.3, "intensity", "Taiwan Strait tension", symbol=r"\Theta", evidence=("F12",)),
+    actor("capability", 0, 1, 0.5, "index (strongest = 1)", "relative power", symbol="c_i",
+          note="judgement: composite of military and economic weight (in the spirit of COW's CINC)"),
+    actor("war_involvement", 0, 1, 0.0, "share", "involvement in the Ukraine war", symbol=r"\nu^W_i",
+          note="judgement: uninvolved unless the roster says otherwise"),
+    actor("strait_involvement", 0, 1, 0.0, "share", "stake in a Taiwan Strait crisis", symbol=r"\nu^\Theta_i",
+          note="judgement: no stake unless the roster says otherwise"),
+    relation("rivalry", 0, 1, 0.1, "share", "salience of the partner's power as a threat to oneself",
+             symbol="r_{ij}", note="judgement: low background rivalry"),
+    coefficient("need_threat_weight", 0, 1, 0.5, "share", "weight of the largest threat in an actor's need",
+                symbol=r"\omega", note="judgement: war needs weigh more than latent threats"),
+)
+
+
+class Behaviour:
+    """Mesa statement: each agent sizes up its partners and its own need."""
+
+    def assess_threats(self) -> None:
+        """Threat from each partner: its rivalry-weighted capability times distrust (Walt)."""
+        m = self.model
+        if m.on("conflict"):
+            self.intensity = min(1.0, self.war_involvement * m.glob["war"] + self.strait_involvement * m.glob["strait"])
+        else:
+            self.intensity = 0.0
+        self.threat = {}
+        worst = 0.0
+        for other in self.partners():
+            t = self.rivalry[other.code] * other.capability * (1.0 - self.trust[other.code]) if m.on("threat") else 0.0
+            self.threat[other.code] = t
+            worst = max(worst, t)
+        self.need = min(1.0, self.intensity + m.glob["need_threat_weight"] * worst)
+
+    def shared_threat(self, other) -> float:
+        """The largest threat both this actor and ``other`` face from one third actor."""
+        common = 0.0
+        for third in self.model.actors:
+            if third is not self and third is not other:
+                common = max(common, min(self.threat[third.code], other.threat[third.code]))
+        return common
+
+
+@njit
+def assess_threats(glob, actor, dyad, flags, work, awork, keys, tmp):
+    """Fill threat, shared_threat (work planes) and intensity, need (actor rows) per lane."""
+    lanes = glob.shape[1]
+    n = actor.shape[1]
+    conflict, threats = flags[L.M_CONFLICT] != 0, flags[L.M_THREAT] != 0
+    threat, shared = work[L.W_THREAT], work[L.W_SHARED_THREAT]
+    intensity, need = awork[L.AW_INTENSITY], awork[L.AW_NEED]
+    worst = tmp[0]
+    for i in range(n):
+        for lane in range(lanes):
+            intensity[i, lane] = 0.0
+            if conflict:
+                intensity[i, lane] = min(1.0, actor[L.A_WAR_INVOLVEMENT, i, lane] * glob[L.G_WAR, lane]
+                                         + actor[L.A_STRAIT_INVOLVEMENT, i, lane] * glob[L.G_STRAIT, lane])
+            worst[lane] = 0.0
+        for j in range(n):
+            for lane in range(lanes):
+                t = 0.0
+                if threats and i != j:
+                    t = dyad[L.D_RIVALRY, i, j, lane] * actor[L.A_CAPABILITY, j, lane] * (1.0 - dyad[L.D_TRUST, i, j, lane])
+                threat[i, j, lane] = t
+                worst[lane] = max(worst[lane], t)
+        for lane in range(lanes):
+            need[i, lane] = min(1.0, intensity[i, lane] + glob[L.G_NEED_THREAT_WEIGHT, lane] * worst[lane])
+    for i in range(n):
+        for lane in range(lanes):
+            shared[i, i, lane] = 0.0
+        for j in range(i + 1, n):  # symmetric: min and max do not depend on the order
+            for lane in range(lanes):
+                worst[lane] = 0.0
+            if threats:
+                for k in range(n):
+                    if k != i and k != j:
+                        for lane in range(lanes):
+                            worst[lane] = max(worst[lane], min(threat[i, k, lane], threat[j, k, lane]))
+            for lane in range(lanes):
+                shared[i, j, lane] = worst[lane]
+                shared[j, i, lane] = worst[lane]
+
+
+MECHANISM = Mechanism(
+    name="threat",
+    phase="assess_threats",
+    summary="threat from each partner's power and distrust; need from conflict and the largest threat",
+    literature="Walt (1987): alliances balance against threat, not power alone",
+    switches={
+        "threat": "T_ij = 0 for all dyads, hence no shared threat and need = conflict intensity",
+        "conflict": "x_i = 0: need is threat-driven only and the entrapment term vanishes; war and strait are inert",
+    },
+    parameters=PARAMETERS,
+    behaviour=Behaviour,
+    kernel=assess_threats,
+)
