@@ -74,7 +74,7 @@ def kernel_call(config, reps: int, flags: np.ndarray | None = None) -> Callable[
         out.detections[:] = 0
         out.fires[:] = 0
         simulate(config.seed, draw.reps, draw.glob, draw.actor, draw.dyad, use, ev.ev_int, ev.ev_hazard,
-                 ev.eff_int, ev.eff_float, horizon, out.dyad, out.world, out.need, out.detections, out.fires)
+                 ev.eff_int, ev.eff_float, horizon, *out.outputs())
 
     return call
 

@@ -20,6 +20,9 @@ class Trajectories:
     fires[R, E]            how often each event fired
     """
 
+    # The arrays an engine fills, in the order the core's ``simulate`` takes them.
+    ARRAYS = ("dyad", "world", "actor", "detections", "fires")
+
     reps: np.ndarray
     dyad: np.ndarray
     world: np.ndarray
@@ -44,6 +47,10 @@ class Trajectories:
         m = reps.shape[0]
         return Trajectories(np.asarray(reps, dtype=np.int64), self.dyad[:m], self.world[:m], self.actor[:m],
                             self.detections[:m], self.fires[:m])
+
+    def outputs(self) -> tuple[np.ndarray, ...]:
+        """The output arrays (``ARRAYS``), for ``sim.kernels.ensemble.simulate``."""
+        return tuple(getattr(self, name) for name in self.ARRAYS)
 
     def variable(self, name: str) -> np.ndarray:
         """The trajectory of one recorded variable: dyad [R, T+1, N, N], actor [R, T+1, N]

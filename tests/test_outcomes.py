@@ -3,6 +3,8 @@
 import numpy as np
 import pytest
 
+from sim.kernels.layout import RECORDED_ACTOR, RECORDED_DYAD, RECORDED_WORLD
+
 from sim.outcomes import (
     NO_RUPTURE,
     holds,
@@ -14,12 +16,20 @@ from sim.outcomes import (
 )
 
 
+def _dyad(trust, support):
+    """Recorded dyad trajectories [R, T+1, V, N, N] with the given trust and support planes."""
+    dyad = np.zeros(trust.shape[:2] + (len(RECORDED_DYAD),) + trust.shape[2:])
+    dyad[:, :, RECORDED_DYAD.index("trust")] = trust
+    dyad[:, :, RECORDED_DYAD.index("support")] = support
+    return dyad
+
+
 def test_partnership_index_is_mean_of_geometric_means():
     trust = np.zeros((1, 1, 2, 2))
     support = np.zeros((1, 1, 2, 2))
     trust[0, 0, 0, 1], trust[0, 0, 1, 0] = 0.81, 0.25
     support[0, 0, 0, 1], support[0, 0, 1, 0] = 0.64, 0.16
-    assert partnership_index(trust, support, 0, 1)[0, 0] == pytest.approx(0.5 * 0.45 + 0.5 * 0.32)
+    assert partnership_index(_dyad(trust, support), 0, 1)[0, 0] == pytest.approx(0.5 * 0.45 + 0.5 * 0.32)
 
 
 def test_rupture_is_first_month_of_a_long_enough_run():
@@ -30,7 +40,7 @@ def test_rupture_is_first_month_of_a_long_enough_run():
     ])
     got = rupture_month(index, threshold=0.25, months=3)
     assert got.tolist() == [4, NO_RUPTURE, 1]
-    assert holds(index, got, hold_threshold=0.35).tolist() == [False, True, False]
+    assert holds(index[:, -1], got, hold_threshold=0.35).tolist() == [False, True, False]
 
 
 def test_survival_and_median_rupture():
@@ -57,27 +67,44 @@ def test_numba_reductions_match_the_numpy_definitions():
 
     rng = np.random.default_rng(3)
     n_rep, n_months, n = 64, 25, 4
-    dyad = rng.uniform(0.0, 0.6, size=(n_rep, n_months, 4, n, n))
-    need, world = rng.uniform(size=(n_rep, n_months, n)), rng.uniform(size=(n_rep, n_months, 2))
-    ruptured, held = empty_pair_arrays(n_rep, n)
-    pair_outcomes(dyad, 0.25, 3, 0.3, ruptured, held)
+    dyad = rng.uniform(0.0, 0.6, size=(n_rep, n_months, len(RECORDED_DYAD), n, n))
+    actor = rng.uniform(size=(n_rep, n_months, len(RECORDED_ACTOR), n))
+    world = rng.uniform(size=(n_rep, n_months, len(RECORDED_WORLD)))
+    ruptured, final = empty_pair_arrays(n_rep, n)
+    pair_outcomes(dyad, 0.25, 3, ruptured, final)
+    trust, support = RECORDED_DYAD.index("trust"), RECORDED_DYAD.index("support")
     p = 0
     for a in range(n):
         for b in range(a + 1, n):
-            index = partnership_index(dyad[:, :, 0], dyad[:, :, 1], a, b)
-            expected = rupture_month(index, 0.25, 3)
+            index = 0.5 * np.sqrt(dyad[:, :, trust, a, b] * dyad[:, :, trust, b, a]) + 0.5 * np.sqrt(
+                dyad[:, :, support, a, b] * dyad[:, :, support, b, a])
+            expected = _rupture_by_hand(index, 0.25, 3)
             assert ruptured[:, p].tolist() == expected.tolist()
-            assert held[:, p].tolist() == holds(index, expected, 0.3).tolist()
+            np.testing.assert_array_equal(final[:, p], index[:, -1])
             got = np.empty((n_rep, n_months))
             pair_index(dyad, a, b, got)
             np.testing.assert_allclose(got, index, rtol=0, atol=1e-15)
+            np.testing.assert_array_equal(partnership_index(dyad, a, b), got)
             p += 1
     assert ruptured.min() == NO_RUPTURE and ruptured.max() > 0  # both cases exercised
 
     roster = tuple("ABCD")
     acc = QuantileAccumulator(n_months, len(cell_catalogue(roster)), bins=10)
-    acc.add(Trajectories(np.arange(n_rep), dyad, world, need, np.zeros((n_rep, n, n)), np.zeros((n_rep, 0))))
+    acc.add(Trajectories(np.arange(n_rep), dyad, world, actor, np.zeros((n_rep, n, n)), np.zeros((n_rep, 0))))
     assert acc.counts.sum() == n_rep * n_months * len(cell_catalogue(roster))
     # the bin of one known cell: trust A->B at month 5 of every replication
-    expected_bins = np.minimum((dyad[:, 5, 0, 0, 1] * 10).astype(int), 9)
+    expected_bins = np.minimum((dyad[:, 5, 0, 0, 1] * 10).astype(int), 9)  # first cell: variable 0, A->B
     assert acc.counts[5, 0].tolist() == np.bincount(expected_bins, minlength=10).tolist()
+
+
+def _rupture_by_hand(index, threshold, months):
+    """The rupture rule written out independently of sim.kernels.reduce (months 1..T)."""
+    out = np.full(index.shape[0], NO_RUPTURE)
+    for r in range(index.shape[0]):
+        run = 0
+        for t in range(1, index.shape[1]):
+            run = run + 1 if index[r, t] < threshold else 0
+            if run >= months:
+                out[r] = t - months + 1
+                break
+    return out

@@ -21,7 +21,7 @@ import numba
 model = compile_model(load_config("baseline", ["horizon_months=24", "dynamics.detection_rate=0.5"]))
 t = run_engine(model, np.arange(64), "numba")
 h = hashlib.sha256()
-for a in (t.dyad, t.world, t.need, t.detections, t.fires):
+for a in t.outputs():
     h.update(np.ascontiguousarray(a).tobytes())
 print(numba.get_num_threads(), h.hexdigest())
 """
@@ -94,16 +94,14 @@ def test_identical_for_any_block_width_and_lane():
     for lanes in (8, 16, 64):
         out = Trajectories.empty(reps, 24, len(model.roster), len(ev.names))
         _simulate_blocks(lanes, config.seed, draw.reps, draw.glob, draw.actor, draw.dyad, model.flags,
-                         ev.ev_int, ev.ev_hazard, ev.eff_int, ev.eff_float, 24,
-                         out.dyad, out.world, out.need, out.detections, out.fires)
+                         ev.ev_int, ev.ev_hazard, ev.eff_int, ev.eff_float, 24, *out.outputs())
         outputs.append(out)
     for other in outputs[1:]:
-        for name in ("dyad", "world", "need", "detections", "fires"):
+        for name in Trajectories.ARRAYS:
             assert np.array_equal(getattr(outputs[0], name), getattr(other, name)), name
     assert outputs[0].detections.sum() > 0 and outputs[0].fires.sum() > 0  # discrete events exercised
     alone = Trajectories.empty(reps[2:3], 24, len(model.roster), len(ev.names))
     one = model.draw(reps[2:3])
     _simulate_blocks(8, config.seed, one.reps, one.glob, one.actor, one.dyad, model.flags, ev.ev_int,
-                     ev.ev_hazard, ev.eff_int, ev.eff_float, 24, alone.dyad, alone.world, alone.need,
-                     alone.detections, alone.fires)
+                     ev.ev_hazard, ev.eff_int, ev.eff_float, 24, *alone.outputs())
     assert np.array_equal(alone.dyad[0], outputs[0].dyad[2])

@@ -25,6 +25,5 @@ def run_draw(model: CompiledModel, draw: Draw, out: Trajectories | None = None) 
     else:
         out = out.head(draw.reps)
     simulate(model.config.seed, draw.reps, draw.glob, draw.actor, draw.dyad, model.flags,
-             ev.ev_int, ev.ev_hazard, ev.eff_int, ev.eff_float, horizon,
-             out.dyad, out.world, out.actor, out.detections, out.fires)
+             ev.ev_int, ev.ev_hazard, ev.eff_int, ev.eff_float, horizon, *out.outputs())
     return out

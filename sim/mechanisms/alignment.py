@@ -63,6 +63,7 @@ MECHANISM = Mechanism(
     summary="public alignment follows mutual support and is cut by leaked detections",
     literature="Kydd (2005) cheap talk vs costly signals",
     switches={"alignment": "a(t) = a(t-1): no tracking of mutual support; leaks have no effect"},
+    updates=("alignment",),
     parameters=PARAMETERS,
     behaviour=Behaviour,
     kernel=update_alignment,

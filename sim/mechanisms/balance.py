@@ -74,6 +74,7 @@ MECHANISM = Mechanism(
     summary="trust drifts towards structural balance: the enemy of my enemy is my friend",
     literature="Heider (1946); Cartwright & Harary (1956)",
     switches={"balance": "no drift towards structural balance (tau^S = tau^H)"},
+    updates=("trust",),
     parameters=PARAMETERS,
     behaviour=Behaviour,
     kernel=drift_to_balance,

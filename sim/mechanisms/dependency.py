@@ -103,6 +103,7 @@ MECHANISM = Mechanism(
     summary="dependency follows each supplier's share of what an actor receives, with partial substitution",
     literature="Keohane & Nye (1977) asymmetric interdependence; Hirschman (1945)",
     switches={"dependency": "d(t) = d(t-1): no movement towards supply shares, no renormalisation"},
+    updates=("dependency",),
     parameters=PARAMETERS,
     behaviour=Behaviour,
     kernel=update_dependency,

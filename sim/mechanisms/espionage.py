@@ -81,6 +81,7 @@ MECHANISM = Mechanism(
     summary="counterintelligence detects partners' espionage at random; some detections leak",
     literature="Kydd (2005): evidence of hostile intent as a costly signal in reverse",
     switches={"espionage": "no detection and no leak (D = Lambda = 0); espionage and counterintelligence inert"},
+    updates=(),
     parameters=PARAMETERS,
     behaviour=Behaviour,
     kernel=detect_espionage,

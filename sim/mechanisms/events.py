@@ -81,6 +81,7 @@ MECHANISM = Mechanism(
     summary="scheduled, recurring and random changes to any parameter or state, at the start of a month",
     literature="scenario inputs (ODD 'input data'; Grimm et al. 2020)",
     switches={"events": "no event is applied (firing counts stay 0)"},
+    updates=(),
     parameters=(),
     kernel=apply_events,
 )

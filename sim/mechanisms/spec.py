@@ -75,7 +75,8 @@ class Mechanism:
     """One phase of the month: its switches, parameters and both statements of it.
 
     ``switches`` maps each switch (``mechanisms.<name>`` in the configuration) to what
-    setting it to false does. ``checks`` are cross-field rules on the ``dynamics``
+    setting it to false does; ``updates`` names the state variables whose next value
+    the phase writes (sim.kernels.layout ``next_<state>`` planes). ``checks`` are cross-field rules on the ``dynamics``
     section: functions of the validated section that raise ``ValueError``.
     """
 
@@ -84,6 +85,7 @@ class Mechanism:
     summary: str
     literature: str
     switches: dict[str, str]
+    updates: tuple[str, ...]
     parameters: tuple[Parameter, ...]
     behaviour: type | None = None
     kernel: Callable | None = None

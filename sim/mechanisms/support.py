@@ -136,6 +136,7 @@ MECHANISM = Mechanism(
     summary="each actor chooses the support it gives each partner from a noisy logit utility",
     literature="Snyder (1984) entrapment in the alliance security dilemma; McFadden (1974) random utility",
     switches={"support": "no decision: s(t) = s(t-1) (initial values, changed only by events); no noise drawn"},
+    updates=("support",),
     parameters=PARAMETERS,
     behaviour=Behaviour,
     kernel=decide_support,

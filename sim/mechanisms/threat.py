@@ -107,6 +107,7 @@ MECHANISM = Mechanism(
         "threat": "T_ij = 0 for all dyads, hence no shared threat and need = conflict intensity",
         "conflict": "x_i = 0: need is threat-driven only and the entrapment term vanishes; war and strait are inert",
     },
+    updates=(),
     parameters=PARAMETERS,
     behaviour=Behaviour,
     kernel=assess_threats,

@@ -112,6 +112,7 @@ MECHANISM = Mechanism(
     summary="trust is the posterior that the partner is reliable, updated on its support and on detections",
     literature="Kydd (2005): trust as the belief that the other is a trustworthy type",
     switches={"trust": "no Bayesian update and no type switching (the balance drift still applies if on)"},
+    updates=("trust",),
     parameters=PARAMETERS,
     behaviour=Behaviour,
     kernel=update_trust,
