@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 Section = Literal["world", "dynamics", "actor", "relation"]
+# How a note justifies a value that no evidence id supports.
+JUSTIFICATIONS = ("judgement:", "calibrated:")
 
 
 @dataclass(frozen=True)
@@ -45,8 +47,9 @@ class Parameter:
     def __post_init__(self) -> None:
         if not self.lo <= self.default <= self.hi:
             raise ValueError(f"{self.section}.{self.name}: default {self.default} outside [{self.lo}, {self.hi}]")
-        if not (self.evidence or self.note):
-            raise ValueError(f"{self.section}.{self.name}: cite evidence ids or give a note ('judgement: ...')")
+        if not (self.evidence or self.note.startswith(JUSTIFICATIONS)):
+            raise ValueError(f"{self.section}.{self.name}: cite evidence ids or give a note starting with "
+                             f"{' or '.join(JUSTIFICATIONS)}")
 
 
 def world(name, lo, hi, default, unit, description, **kw) -> Parameter:

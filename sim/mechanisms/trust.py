@@ -18,7 +18,7 @@ from sim.mechanisms.spec import Mechanism, coefficient, state
 
 PARAMETERS = (
     state("trust", 0, 1, 0.5, "probability", "belief that the partner is a reliable type", symbol=r"\tau_{ij}",
-          diagonal=1.0, note="uninformative prior unless the roster says otherwise"),
+          diagonal=1.0, note="judgement: an uninformative prior unless the roster says otherwise"),
     coefficient("detection_likelihood_ratio", 0.01, 1, 0.7, "ratio",
                 "P(detection | reliable) / P(detection | unreliable)", symbol=r"\Lambda_D", evidence=("F1",),
                 note="judgement: spying is likelier from an unreliable partner"),
@@ -31,7 +31,7 @@ PARAMETERS = (
     coefficient("type_change_rate", 0, 1, 0.04, "1/month", "monthly probability that a partner's type is redrawn",
                 symbol="h", note="judgement: reliability reassessed about every two years"),
     coefficient("trust_prior", 0, 1, 0.5, "probability", "probability a redrawn type is reliable",
-                symbol=r"\pi_0", note="uninformative prior on a redrawn type"),
+                symbol=r"\pi_0", note="judgement: an uninformative prior on a redrawn type"),
 )
 
 

@@ -1,0 +1,103 @@
+"""The parameter and switch tables of docs/model.md, generated from their declarations.
+
+    python -m sim.doctables            # rewrite the generated tables in docs/model.md
+    python -m sim.doctables --check    # exit 1 if docs/model.md is not current (tests run this)
+
+Each table sits between ``<!-- generated: NAME -->`` and ``<!-- end generated: NAME -->``;
+everything outside the markers is hand-written prose.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+from sim import mechanisms
+from sim.evidence import EVIDENCE
+from sim.mechanisms.spec import Parameter
+
+MODEL_DOC = Path(__file__).resolve().parents[1] / "docs" / "model.md"
+
+
+def _range(p: Parameter) -> str:
+    return f"[{p.lo:g}, {p.hi:g}]"
+
+
+def _basis(p: Parameter) -> str:
+    """Evidence ids and the note, as one cell."""
+    cited = ", ".join(p.evidence)
+    return "; ".join(x for x in (cited, p.note) if x) or "–"
+
+
+def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(cell.replace("|", "/") for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _parameter_rows(params) -> list[tuple[str, ...]]:
+    return [(f"`{p.name}`", f"${p.symbol}$", p.unit, _range(p), f"{p.default:g}", _basis(p), p.description,
+             _owner(p)) for p in params]
+
+
+def _owner(p: Parameter) -> str:
+    return next(f"`{m.name}`" for m in mechanisms.ALL if p in m.parameters)
+
+
+_HEADER = ("field", "symbol", "unit", "range", "default", "evidence / note", "meaning", "mechanism")
+
+
+def tables() -> dict[str, str]:
+    """Every generated table, by marker name."""
+    relation = mechanisms.section("relation")
+    switch_rows = [(f"`{name}`", f"`{mechanisms.owner(name).name}`", text) for name, text in mechanisms.SWITCHES.items()]
+    phase_rows = [(str(k), f"`{m.phase}`", f"`sim/mechanisms/{m.name}.py`", m.summary, ", ".join(m.updates) or "–")
+                  for k, m in enumerate(mechanisms.PHASES, start=1)]
+    return {
+        "actor-parameters": _table(_HEADER, _parameter_rows(mechanisms.section("actor"))),
+        "dyad-state": _table(_HEADER, _parameter_rows([p for p in relation if p.state])),
+        "dyad-parameters": _table(_HEADER, _parameter_rows([p for p in relation if not p.state])),
+        "world": _table(_HEADER, _parameter_rows(mechanisms.section("world"))),
+        "dynamics": _table(_HEADER, _parameter_rows(mechanisms.section("dynamics"))),
+        "switches": _table(("switch", "mechanism", "what `false` does"), switch_rows),
+        "phases": _table(("#", "phase", "module", "what it does", "updates"), phase_rows),
+        "evidence": _table(("id", "source", "fact (paraphrased)"),
+                           [(k, src, text) for k, (src, text) in EVIDENCE.items()]),
+    }
+
+
+_BLOCK = re.compile(r"(<!-- generated: (?P<name>[\w-]+) -->\n)(?P<body>.*?)(\n<!-- end generated: (?P=name) -->)", re.S)
+
+
+def render(text: str) -> str:
+    """``text`` with every generated block replaced by its current table."""
+    current = tables()
+    found = {m.group("name") for m in _BLOCK.finditer(text)}
+    unknown = found - set(current)
+    if unknown:
+        raise KeyError(f"docs: unknown generated table(s) {sorted(unknown)}; allowed: {', '.join(current)}")
+    return _BLOCK.sub(lambda m: m.group(1) + current[m.group("name")] + m.group(4), text)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m sim.doctables", description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="exit 1 if the document is not current")
+    args = parser.parse_args(argv)
+    text = MODEL_DOC.read_text()
+    new = render(text)
+    if args.check:
+        if new != text:
+            print(f"{MODEL_DOC} is not current: run python -m sim.doctables", file=sys.stderr)
+            raise SystemExit(1)
+        return
+    if new != text:
+        from sim.atomic import write_atomic
+
+        write_atomic(MODEL_DOC, lambda tmp: tmp.write_text(new))
+    print(f"{MODEL_DOC}: {len(tables())} generated tables current")
+
+
+if __name__ == "__main__":
+    main()
