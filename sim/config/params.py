@@ -8,7 +8,7 @@ YAML forms accepted (all may carry ``evidence: [F5, F6]`` and ``note: ...``)::
     {low: 0.6, high: 0.8, evidence: [F5, F6]}                 # uniform
     {dist: triangular, low: 0.6, mode: 0.7, high: 0.8}
 
-Ranges are sampled once per replication (``sim.sampling``). Each field declares its
+Ranges are sampled once per replication (``sim.compile.sample``). Each field declares its
 admissible interval with ``Bounds`` in its type annotation; a value or range outside it
 is rejected with the key and the interval.
 """

@@ -1,6 +1,9 @@
-"""The compiled core: every numba kernel of alliance-sim lives in this package.
+"""The compiled core's infrastructure: array layout, JIT flags, random numbers, the month
+loop and the ensemble driver.
 
-Nothing outside ``sim.kernels`` imports numba. Kernels take NumPy arrays and scalars
-only (no objects, no globals except the integer layout constants of
-:mod:`sim.kernels.layout`); JIT flags are defined once in :mod:`sim.kernels.jit`.
+The mechanisms' own kernels live beside their readable statements in
+``sim.mechanisms``; they and this package are the only places that import numba.
+Kernels take NumPy arrays and scalars only (no objects, no globals except the layout
+constants of :mod:`sim.kernels.layout`); JIT flags are defined once in
+:mod:`sim.kernels.jit`.
 """

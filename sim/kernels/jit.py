@@ -28,15 +28,17 @@ from pathlib import Path
 
 import numba
 
-_KERNEL_DIR = Path(__file__).resolve().parent
+_KERNEL_DIRS = (Path(__file__).resolve().parent, Path(__file__).resolve().parents[1] / "mechanisms")
 
 
 def kernel_source_key() -> str:
-    """16 hex digits hashing numba's version and every source file of ``sim/kernels``."""
+    """16 hex digits hashing numba's version and every source file with kernels
+    (``sim/kernels``, ``sim/mechanisms``)."""
     digest = hashlib.sha256(numba.__version__.encode())
-    for path in sorted(_KERNEL_DIR.glob("*.py")):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
+    for folder in _KERNEL_DIRS:
+        for path in sorted(folder.glob("*.py")):
+            digest.update(f"{folder.name}/{path.name}".encode())
+            digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
