@@ -16,6 +16,7 @@ order):
 
 from __future__ import annotations
 
+from sim.kernels import layout
 from sim.mechanisms import alignment, balance, dependency, espionage, events, support, threat, trust
 from sim.mechanisms.spec import Mechanism, Parameter
 
@@ -33,12 +34,18 @@ ALL: tuple[Mechanism, ...] = (*PHASES, EVENTS)
 
 PARAMETERS: tuple[Parameter, ...] = tuple(p for m in ALL for p in m.parameters)
 SWITCHES: dict[str, str] = {name: text for m in ALL for name, text in m.switches.items()}
-STATE: tuple[Parameter, ...] = tuple(p for p in PARAMETERS if p.state)
+
+
+_ORDER = {"world": layout.WORLD_FIELDS, "dynamics": layout.DYNAMICS_FIELDS, "actor": layout.ACTOR_FIELDS,
+          "relation": layout.DYAD_FIELDS}
 
 
 def section(name: str) -> tuple[Parameter, ...]:
-    """The declared parameters of one section (world, dynamics, actor, relation), in module order."""
-    return tuple(p for p in PARAMETERS if p.section == name)
+    """The declared parameters of one section (world, dynamics, actor, relation), in the
+    order of its layout table (state variables first for relations)."""
+    order = _ORDER[name]
+    declared = [p for p in PARAMETERS if p.section == name]
+    return tuple(sorted(declared, key=lambda p: order.index(p.name) if p.name in order else len(order)))
 
 
 def parameter(section_name: str, name: str) -> Parameter:
@@ -53,3 +60,6 @@ def parameter(section_name: str, name: str) -> Parameter:
 def owner(switch: str) -> Mechanism:
     """The mechanism that owns ``mechanisms.<switch>``."""
     return next(m for m in ALL if switch in m.switches)
+
+
+STATE: tuple[Parameter, ...] = tuple(p for p in section("relation") if p.state)  # layout.STATE_FIELDS order
