@@ -118,7 +118,8 @@ def parameters(config: SimConfig):
         for dst in config.actors:
             if src != dst:
                 for p in mechanisms.section("relation"):
-                    yield f"relations.{src}.{dst}.{p.name}", config.relation(src, dst, p.name)
+                    if not p.hidden:  # drawn by its mechanism at month 0
+                        yield f"relations.{src}.{dst}.{p.name}", config.relation(src, dst, p.name)
 
 
 def compile_events(config: SimConfig) -> CompiledEvents:

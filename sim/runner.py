@@ -30,7 +30,7 @@ def simulate(config: SimConfig, *, progress: bool = False) -> Results:
     n, horizon, total = len(roster), config.horizon_months, config.replications
     a, b = (roster.index(code) for code in config.outcome.pair)
     cells = cell_catalogue(roster)
-    acc = QuantileAccumulator(horizon + 1, len(cells))
+    acc = QuantileAccumulator(horizon + 1, cells)
     pairs = [(i, j) for i in range(n) for j in range(i + 1, n)]
     pair_holds = np.zeros(len(pairs), dtype=np.int64)
     index = np.empty((total, horizon + 1))

@@ -30,9 +30,14 @@ def _fields(section: str, *, optional: bool = False) -> dict:
     """pydantic field definitions of one declared section (``sim.mechanisms``)."""
     out = {}
     for p in mechanisms.section(section):
+        if p.hidden:
+            continue
         describe = f"{p.description} [{p.unit}]"
         if optional:
             out[p.name] = (optional_bounded(p.lo, p.hi, describe), None)
+        elif p.prior is not None:
+            default = Param(low=p.prior[0], high=p.prior[1], evidence=p.evidence, note=p.note)
+            out[p.name] = (bounded(p.lo, p.hi, describe), default)
         else:
             out[p.name] = (bounded(p.lo, p.hi, describe), P(p.default, *p.evidence, note=p.note))
     return out

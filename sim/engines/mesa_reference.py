@@ -7,8 +7,8 @@ over arrays. The agent is composed of one behaviour per mechanism
 next phase starts, and ``commit`` makes the new state visible at once (synchronous
 update, order-free)::
 
-    assess_threats -> decide_support -> detect_espionage -> update_trust
-    -> drift_to_balance -> update_dependency -> update_alignment -> commit
+    redraw_types -> assess_threats -> weigh_commitments -> decide_support -> detect_espionage
+    -> update_trust -> drift_to_balance -> update_dependency -> update_alignment -> commit
 
 Random draws come from the same counter-based generator as the core, keyed by
 (seed, replication, month, i, j, stream), so both engines see identical draws.
@@ -35,6 +35,7 @@ from sim.compile import CompiledModel, Draw, compile_model
 from sim.kernels import layout
 from sim.kernels.reduce import next_run, partnership
 from sim.kernels.rng import logistic_noise, uniform
+from sim.mechanisms import threat
 from sim.mechanisms.events import apply_op, fires
 from sim.trajectories import Trajectories
 
@@ -109,7 +110,10 @@ class AllianceModel(mesa.Model):
         self.pair = tuple(self.actors[self.roster.index(code)] for code in self.config.outcome.pair)
         self.months_below = 0
         self.ruptured = False
-        self.agents.do(mechanisms.PHASES[0].phase)
+        for m in mechanisms.PHASES:  # month 0: start phases, then the record's derived quantities
+            if m.start_phase:
+                self.agents.do(m.start_phase)
+        self.agents.do(threat.MECHANISM.phase)
         self.datacollector = mesa.DataCollector(
             model_reporters={
                 **{name: (lambda m, name=name: m.glob[name]) for name in layout.RECORDED_WORLD},

@@ -14,7 +14,7 @@ from numba import get_num_threads
 from sim.kernels import layout as L
 from sim.kernels.jit import njit, njit_parallel, prange
 from sim.kernels.rng import month_key
-from sim.kernels.step import observe, step
+from sim.kernels.step import start, step
 from sim.mechanisms.events import apply_events
 
 _BLOCK_BYTES = 2 * 2**20  # target size of one block's state and work arrays
@@ -108,7 +108,9 @@ def _simulate_blocks(lanes, seed, reps, glob0, actor0, dyad0, flags, ev_int, ev_
         fires = np.zeros((lanes, out_fires.shape[1]), dtype=out_fires.dtype)
         detections = np.zeros((n, n, lanes), dtype=out_detections.dtype)
         events = flags[L.M_EVENTS] != 0 and ev_int.shape[0] > 0
-        observe(glob, actor, dyad, flags, work, awork, keys, tmp)
+        for lane in range(lanes):
+            month_keys[lane] = month_key(seed, reps[rows[lane]], 0)
+        start(month_keys, glob, actor, dyad, flags, work, awork, keys, tmp)
         _record(first, valid, 0, glob, dyad, awork, out_dyad, out_world, out_actor)
         for month in range(1, horizon + 1):
             for lane in range(lanes):

@@ -33,33 +33,37 @@ def slot(table: tuple[str, ...], table_name: str, name: str) -> int:
 WORLD_FIELDS = ("war", "strait")
 DYNAMICS_FIELDS = (
     # threat and need
-    "need_threat_weight",
+    "need_threat_weight", "threat_conflict_gain",
+    # types of partners
+    "type_change_rate", "reliable_share",
     # support decision (logit utility)
-    "support_bias", "w_trust", "w_shared_threat", "w_leverage", "w_need", "w_alignment", "w_affinity",
-    "w_sanction", "w_entrapment", "support_noise",
+    "neutral_support", "w_trust", "w_shared_threat", "w_threat", "w_leverage", "w_abandonment", "w_reciprocity",
+    "w_need", "w_alignment", "w_affinity", "w_sanction", "w_entrapment", "support_noise",
     # espionage and counterintelligence
     "detection_rate", "leak_probability",
     # trust as belief
-    "detection_likelihood_ratio", "reliable_support", "unreliable_support", "observation_noise",
-    "type_change_rate", "trust_prior",
+    "detection_likelihood_ratio", "observation_noise",
     # structural balance
     "balance_rate",
-    # dependency and public alignment
-    "dependency_rate", "alignment_rate", "leak_penalty",
+    # dependency
+    "dependency_rate",
+    # public alignment
+    "alignment_rate", "alignment_threat_premium", "alignment_dependence_premium", "leak_gap_closure",
 )
 GLOB_FIELDS = WORLD_FIELDS + DYNAMICS_FIELDS
 ACTOR_FIELDS = ("capability", "exposure", "war_involvement", "strait_involvement", "entrapment_aversion",
                 "self_reliance")
-STATE_FIELDS = ("trust", "support", "dependency", "alignment")
-DYAD_PARAMETERS = ("espionage", "counterintelligence", "affinity", "rivalry", "sanction_risk", "substitutability")
+STATE_FIELDS = ("trust", "support", "dependency", "alignment", "affinity", "reliable")
+DYAD_PARAMETERS = ("espionage", "counterintelligence", "rivalry", "sanction_risk", "substitutability", "reliability")
 DYAD_FIELDS = STATE_FIELDS + DYAD_PARAMETERS
 
 # Work planes: the phases' scratch, then next_<state> for every state variable.
-SCRATCH_PLANES = ("threat", "shared_threat", "detected", "leaked", "sign")
+SCRATCH_PLANES = ("threat", "shared_threat", "abandonment", "entrapment", "mean_opportunist", "mean_reliable",
+                  "detected", "leaked")
 NEXT_PLANES = tuple(f"next_{name}" for name in STATE_FIELDS)
 WORK_PLANES = SCRATCH_PLANES + NEXT_PLANES
 ACTOR_WORK = ("intensity", "need")
-TMP_ROWS = 2  # lane vectors of scratch per block
+TMP_ROWS = 3  # lane vectors of scratch per block
 
 # Recorded every month, in this order, in trajectory arrays (sim.trajectories).
 RECORDED_DYAD = STATE_FIELDS
@@ -67,16 +71,23 @@ RECORDED_WORLD = WORLD_FIELDS
 RECORDED_ACTOR = ("need",)
 
 # Mechanism switches, in the order of ``flags`` (sim.mechanisms.SWITCHES gives the same set).
-SWITCHES = ("threat", "conflict", "support", "espionage", "trust", "balance", "dependency", "alignment", "events")
+SWITCHES = ("threat", "conflict", "abandonment", "entrapment", "types", "support", "espionage", "trust", "balance",
+            "dependency", "alignment", "events")
 
 # -- indices, by name ------------------------------------------------------------------
 G_WAR = slot(GLOB_FIELDS, "GLOB_FIELDS", "war")
 G_STRAIT = slot(GLOB_FIELDS, "GLOB_FIELDS", "strait")
 G_NEED_THREAT_WEIGHT = slot(GLOB_FIELDS, "GLOB_FIELDS", "need_threat_weight")
-G_SUPPORT_BIAS = slot(GLOB_FIELDS, "GLOB_FIELDS", "support_bias")
+G_THREAT_CONFLICT_GAIN = slot(GLOB_FIELDS, "GLOB_FIELDS", "threat_conflict_gain")
+G_TYPE_CHANGE_RATE = slot(GLOB_FIELDS, "GLOB_FIELDS", "type_change_rate")
+G_RELIABLE_SHARE = slot(GLOB_FIELDS, "GLOB_FIELDS", "reliable_share")
+G_NEUTRAL_SUPPORT = slot(GLOB_FIELDS, "GLOB_FIELDS", "neutral_support")
 G_W_TRUST = slot(GLOB_FIELDS, "GLOB_FIELDS", "w_trust")
 G_W_SHARED_THREAT = slot(GLOB_FIELDS, "GLOB_FIELDS", "w_shared_threat")
+G_W_THREAT = slot(GLOB_FIELDS, "GLOB_FIELDS", "w_threat")
 G_W_LEVERAGE = slot(GLOB_FIELDS, "GLOB_FIELDS", "w_leverage")
+G_W_ABANDONMENT = slot(GLOB_FIELDS, "GLOB_FIELDS", "w_abandonment")
+G_W_RECIPROCITY = slot(GLOB_FIELDS, "GLOB_FIELDS", "w_reciprocity")
 G_W_NEED = slot(GLOB_FIELDS, "GLOB_FIELDS", "w_need")
 G_W_ALIGNMENT = slot(GLOB_FIELDS, "GLOB_FIELDS", "w_alignment")
 G_W_AFFINITY = slot(GLOB_FIELDS, "GLOB_FIELDS", "w_affinity")
@@ -86,15 +97,13 @@ G_SUPPORT_NOISE = slot(GLOB_FIELDS, "GLOB_FIELDS", "support_noise")
 G_DETECTION_RATE = slot(GLOB_FIELDS, "GLOB_FIELDS", "detection_rate")
 G_LEAK_PROBABILITY = slot(GLOB_FIELDS, "GLOB_FIELDS", "leak_probability")
 G_DETECTION_LIKELIHOOD_RATIO = slot(GLOB_FIELDS, "GLOB_FIELDS", "detection_likelihood_ratio")
-G_RELIABLE_SUPPORT = slot(GLOB_FIELDS, "GLOB_FIELDS", "reliable_support")
-G_UNRELIABLE_SUPPORT = slot(GLOB_FIELDS, "GLOB_FIELDS", "unreliable_support")
 G_OBSERVATION_NOISE = slot(GLOB_FIELDS, "GLOB_FIELDS", "observation_noise")
-G_TYPE_CHANGE_RATE = slot(GLOB_FIELDS, "GLOB_FIELDS", "type_change_rate")
-G_TRUST_PRIOR = slot(GLOB_FIELDS, "GLOB_FIELDS", "trust_prior")
 G_BALANCE_RATE = slot(GLOB_FIELDS, "GLOB_FIELDS", "balance_rate")
 G_DEPENDENCY_RATE = slot(GLOB_FIELDS, "GLOB_FIELDS", "dependency_rate")
 G_ALIGNMENT_RATE = slot(GLOB_FIELDS, "GLOB_FIELDS", "alignment_rate")
-G_LEAK_PENALTY = slot(GLOB_FIELDS, "GLOB_FIELDS", "leak_penalty")
+G_ALIGNMENT_THREAT_PREMIUM = slot(GLOB_FIELDS, "GLOB_FIELDS", "alignment_threat_premium")
+G_ALIGNMENT_DEPENDENCE_PREMIUM = slot(GLOB_FIELDS, "GLOB_FIELDS", "alignment_dependence_premium")
+G_LEAK_GAP_CLOSURE = slot(GLOB_FIELDS, "GLOB_FIELDS", "leak_gap_closure")
 
 A_CAPABILITY = slot(ACTOR_FIELDS, "ACTOR_FIELDS", "capability")
 A_EXPOSURE = slot(ACTOR_FIELDS, "ACTOR_FIELDS", "exposure")
@@ -107,28 +116,38 @@ D_TRUST = slot(DYAD_FIELDS, "DYAD_FIELDS", "trust")
 D_SUPPORT = slot(DYAD_FIELDS, "DYAD_FIELDS", "support")
 D_DEPENDENCY = slot(DYAD_FIELDS, "DYAD_FIELDS", "dependency")
 D_ALIGNMENT = slot(DYAD_FIELDS, "DYAD_FIELDS", "alignment")
+D_AFFINITY = slot(DYAD_FIELDS, "DYAD_FIELDS", "affinity")
+D_RELIABLE = slot(DYAD_FIELDS, "DYAD_FIELDS", "reliable")
 D_ESPIONAGE = slot(DYAD_FIELDS, "DYAD_FIELDS", "espionage")
 D_COUNTERINTELLIGENCE = slot(DYAD_FIELDS, "DYAD_FIELDS", "counterintelligence")
-D_AFFINITY = slot(DYAD_FIELDS, "DYAD_FIELDS", "affinity")
 D_RIVALRY = slot(DYAD_FIELDS, "DYAD_FIELDS", "rivalry")
 D_SANCTION_RISK = slot(DYAD_FIELDS, "DYAD_FIELDS", "sanction_risk")
 D_SUBSTITUTABILITY = slot(DYAD_FIELDS, "DYAD_FIELDS", "substitutability")
+D_RELIABILITY = slot(DYAD_FIELDS, "DYAD_FIELDS", "reliability")
 
 W_THREAT = slot(WORK_PLANES, "WORK_PLANES", "threat")
 W_SHARED_THREAT = slot(WORK_PLANES, "WORK_PLANES", "shared_threat")
+W_ABANDONMENT = slot(WORK_PLANES, "WORK_PLANES", "abandonment")
+W_ENTRAPMENT = slot(WORK_PLANES, "WORK_PLANES", "entrapment")
+W_MEAN_OPPORTUNIST = slot(WORK_PLANES, "WORK_PLANES", "mean_opportunist")
+W_MEAN_RELIABLE = slot(WORK_PLANES, "WORK_PLANES", "mean_reliable")
 W_DETECTED = slot(WORK_PLANES, "WORK_PLANES", "detected")
 W_LEAKED = slot(WORK_PLANES, "WORK_PLANES", "leaked")
-W_SIGN = slot(WORK_PLANES, "WORK_PLANES", "sign")
 W_NEXT_TRUST = slot(WORK_PLANES, "WORK_PLANES", "next_trust")
 W_NEXT_SUPPORT = slot(WORK_PLANES, "WORK_PLANES", "next_support")
 W_NEXT_DEPENDENCY = slot(WORK_PLANES, "WORK_PLANES", "next_dependency")
 W_NEXT_ALIGNMENT = slot(WORK_PLANES, "WORK_PLANES", "next_alignment")
+W_NEXT_AFFINITY = slot(WORK_PLANES, "WORK_PLANES", "next_affinity")
+W_NEXT_RELIABLE = slot(WORK_PLANES, "WORK_PLANES", "next_reliable")
 
 AW_INTENSITY = slot(ACTOR_WORK, "ACTOR_WORK", "intensity")
 AW_NEED = slot(ACTOR_WORK, "ACTOR_WORK", "need")
 
 M_THREAT = slot(SWITCHES, "SWITCHES", "threat")
 M_CONFLICT = slot(SWITCHES, "SWITCHES", "conflict")
+M_ABANDONMENT = slot(SWITCHES, "SWITCHES", "abandonment")
+M_ENTRAPMENT = slot(SWITCHES, "SWITCHES", "entrapment")
+M_TYPES = slot(SWITCHES, "SWITCHES", "types")
 M_SUPPORT = slot(SWITCHES, "SWITCHES", "support")
 M_ESPIONAGE = slot(SWITCHES, "SWITCHES", "espionage")
 M_TRUST = slot(SWITCHES, "SWITCHES", "trust")
@@ -185,9 +204,11 @@ FV_HI = slot(EFFECT_VALUES, "EFFECT_VALUES", "hi")
 # Random streams: the last coordinate of every counter-based draw (sim.kernels.rng).
 # Identifiers, not positions: a stream's id never changes (common random numbers
 # across versions and scenarios depend on it), so the table states them.
-STREAM_IDS = {"support": 1, "detection": 2, "leak": 3, "event": 4, "parameter": 5}
+STREAM_IDS = {"support": 1, "detection": 2, "leak": 3, "event": 4, "parameter": 5, "type_change": 6, "type": 7}
 S_SUPPORT = STREAM_IDS["support"]
 S_DETECTION = STREAM_IDS["detection"]
 S_LEAK = STREAM_IDS["leak"]
 S_EVENT = STREAM_IDS["event"]
 S_PARAMETER = STREAM_IDS["parameter"]
+S_TYPE_CHANGE = STREAM_IDS["type_change"]
+S_TYPE = STREAM_IDS["type"]

@@ -16,14 +16,27 @@ from sim.kernels.jit import njit, njit_parallel, prange
 from sim.kernels.layout import RECORDED_DYAD
 
 
+# Dyad variables derived from the recorded ones, in the cell order (sim.aggregate).
+DERIVED_DYAD = ("gap",)
+# Fixed-point scale of the exact sums behind cell means: 2^32 (resolution 2.3e-10).
+MEAN_SCALE = 4294967296.0
+
+
 @njit
-def _bin(value, bins):
-    v = min(1.0, max(0.0, value))
+def _bin(value, lo, hi, bins):
+    """Bin of ``value`` clipped to [lo, hi] among ``bins`` equal bins."""
+    v = (min(hi, max(lo, value)) - lo) / (hi - lo)
     return min(int(v * bins), bins - 1)
+
+
+@njit
+def _fixed(value):
+    return np.int64(math.floor(value * MEAN_SCALE + 0.5))
 
 
 _TRUST = RECORDED_DYAD.index("trust")
 _SUPPORT = RECORDED_DYAD.index("support")
+_ALIGNMENT = RECORDED_DYAD.index("alignment")
 
 
 @njit
@@ -45,12 +58,17 @@ def _index(dyad, r, t, a, b):
                        dyad[r, t, _SUPPORT, a, b], dyad[r, t, _SUPPORT, b, a])
 
 
+@njit
+def _add(counts, sums, t, c, value, lo, hi):
+    counts[t, c, _bin(value, lo[c], hi[c], counts.shape[2])] += 1
+    sums[t, c] += _fixed(value)
+
+
 @njit_parallel
-def histogram_cells(dyad, actor, world, counts):
-    """counts[T+1, C, B] += histograms of the batch, cells in ``sim.aggregate.cell_catalogue``
-    order (dyad [R, T+1, V, N, N], actor [R, T+1, K, N], world [R, T+1, W])."""
+def histogram_cells(dyad, actor, world, lo, hi, counts, sums):
+    """counts[T+1, C, B] and sums[T+1, C] += the batch, cells in ``sim.aggregate.cell_catalogue``
+    order with ranges lo[C], hi[C] (dyad [R, T+1, V, N, N], actor [R, T+1, K, N], world [R, T+1, W])."""
     n_rep, n_months, n_var, n = dyad.shape[0], dyad.shape[1], dyad.shape[2], dyad.shape[3]
-    bins = counts.shape[2]
     for t in prange(n_months):
         for r in range(n_rep):
             c = 0
@@ -58,18 +76,23 @@ def histogram_cells(dyad, actor, world, counts):
                 for i in range(n):
                     for j in range(n):
                         if i != j:
-                            counts[t, c, _bin(dyad[r, t, v, i, j], bins)] += 1
+                            _add(counts, sums, t, c, dyad[r, t, v, i, j], lo, hi)
                             c += 1
+            for i in range(n):  # the public-private gap, alignment - trust
+                for j in range(n):
+                    if i != j:
+                        _add(counts, sums, t, c, dyad[r, t, _ALIGNMENT, i, j] - dyad[r, t, _TRUST, i, j], lo, hi)
+                        c += 1
             for i in range(n):
                 for j in range(i + 1, n):
-                    counts[t, c, _bin(_index(dyad, r, t, i, j), bins)] += 1
+                    _add(counts, sums, t, c, _index(dyad, r, t, i, j), lo, hi)
                     c += 1
             for k in range(actor.shape[2]):
                 for i in range(n):
-                    counts[t, c, _bin(actor[r, t, k, i], bins)] += 1
+                    _add(counts, sums, t, c, actor[r, t, k, i], lo, hi)
                     c += 1
             for w in range(world.shape[2]):
-                counts[t, c, _bin(world[r, t, w], bins)] += 1
+                _add(counts, sums, t, c, world[r, t, w], lo, hi)
                 c += 1
 
 

@@ -1,7 +1,7 @@
 """One month of the model for a block of replications (numba): the phases, then the commit.
 
 The phases are the kernels of ``sim.mechanisms`` (one module each), called in the
-order of ``sim.mechanisms.PHASES`` with one signature::
+order of ``sim.mechanisms.PHASES`` (and their start phases at month 0) with one signature::
 
     phase(glob, actor, dyad, flags, work, awork, keys, tmp)
 
@@ -25,18 +25,23 @@ from sim.mechanisms import parameter
 from sim.mechanisms.alignment import update_alignment
 from sim.mechanisms.balance import drift_to_balance
 from sim.mechanisms.dependency import update_dependency
+from sim.mechanisms.dilemma import weigh_commitments
 from sim.mechanisms.espionage import detect_espionage
 from sim.mechanisms.support import decide_support
 from sim.mechanisms.threat import assess_threats
 from sim.mechanisms.trust import update_trust
+from sim.mechanisms.types import draw_types, redraw_types
 
 # (lo, hi, diagonal) of each state variable, in the order of layout.COMMIT_PLANES.
 _STATE_RULES = tuple((p.lo, p.hi, p.diagonal) for p in (parameter("relation", n) for n in L.STATE_FIELDS))
 
 
 @njit
-def observe(glob, actor, dyad, flags, work, awork, keys, tmp):
-    """The derived quantities of the current state (threat, need) without advancing it."""
+def start(month_keys, glob, actor, dyad, flags, work, awork, keys, tmp):
+    """Month 0: the mechanisms' start phases (hidden types drawn with the keys of month 0),
+    then the derived quantities of the initial state (threat, need) for the record."""
+    fill_lane_keys(month_keys, keys)
+    draw_types(glob, actor, dyad, flags, work, awork, keys, tmp)
     assess_threats(glob, actor, dyad, flags, work, awork, keys, tmp)
 
 
@@ -64,7 +69,9 @@ def step(month_keys, glob, actor, dyad, flags, work, awork, keys, tmp):
     [TMP_ROWS, lanes]: work space (layout in ``sim.kernels.layout``).
     """
     fill_lane_keys(month_keys, keys)
+    redraw_types(glob, actor, dyad, flags, work, awork, keys, tmp)
     assess_threats(glob, actor, dyad, flags, work, awork, keys, tmp)
+    weigh_commitments(glob, actor, dyad, flags, work, awork, keys, tmp)
     decide_support(glob, actor, dyad, flags, work, awork, keys, tmp)
     detect_espionage(glob, actor, dyad, flags, work, awork, keys, tmp)
     update_trust(glob, actor, dyad, flags, work, awork, keys, tmp)

@@ -5,23 +5,26 @@ only place they are declared), its readable statement (``Behaviour``, a mixin of
 Mesa agent) and its compiled statement (a numba kernel), and ``MECHANISM`` bundling
 them (``sim.mechanisms.spec``). docs/contributing.md says how to add one.
 
-A month of one replication: events fire at its start (``events``); then each phase
-below runs for every actor before the next begins, writing work arrays; the commit
-then makes the new state visible at once (synchronous update, independent of actor
-order):
+Month 0: hidden types are drawn (``types``) and threats assessed, and the initial state
+is recorded. A month of one replication: events fire at its start (``events``); then
+each phase below runs for every actor before the next begins, writing work arrays; the
+commit then makes the new state visible at once (synchronous update, independent of
+actor order):
 
-    assess_threats -> decide_support -> detect_espionage -> update_trust
-    -> drift_to_balance -> update_dependency -> update_alignment -> commit
+    redraw_types -> assess_threats -> weigh_commitments -> decide_support -> detect_espionage
+    -> update_trust -> drift_to_balance -> update_dependency -> update_alignment -> commit
 """
 
 from __future__ import annotations
 
 from sim.kernels import layout
-from sim.mechanisms import alignment, balance, dependency, espionage, events, support, threat, trust
+from sim.mechanisms import alignment, balance, dependency, dilemma, espionage, events, support, threat, trust, types
 from sim.mechanisms.spec import Mechanism, Parameter
 
 PHASES: tuple[Mechanism, ...] = (
+    types.MECHANISM,
     threat.MECHANISM,
+    dilemma.MECHANISM,
     support.MECHANISM,
     espionage.MECHANISM,
     trust.MECHANISM,

@@ -1,80 +1,89 @@
-"""Structural balance: trust drifts towards what the triads around a dyad imply (Heider 1946).
+"""Structural balance that polarises: signed relations move towards balanced triads (Heider 1946).
 
-    b_ij = 1/(N-2) sum_{k != i, j} (2 tau_ik - 1)(2 tau_kj - 1)        in [-1, 1]
-    tau^S = (1 - eta) tau^H + eta (1 + b_ij) / 2
+    b_ij     = sum_k f_ik f_kj / (1 + sum_k |f_ik f_kj|)          k != i, j;  in (-1, 1)
+    f_ij(t)  = clip(f_ij + eta b_ij, -1, 1)
 
-The friend of a friend and the enemy of an enemy pull trust up; the friend of an enemy
-and the enemy of a friend pull it down. Signs are read from last month's trust; the
-drift acts on this month's belief (sim.mechanisms.trust). docs/model.md, section 7.4.
+f_ij in [-1, 1] is i's signed relation (affinity) with j: the friend of a friend and
+the enemy of an enemy pull it up, the friend of an enemy and the enemy of a friend pull
+it down. Unlike a drift towards neutrality, the fixed points are balanced networks with
+|f| = 1, and a tie whose triads disagree with it changes sign: a bounded discretisation
+of Marvel et al.'s (2011) dX/dt = X^2 (the triad sum, saturating in the number of
+two-paths so that sparse and dense networks move at one rate per unit of frustration)
+and the deterministic limit of Antal, Krapivsky & Redner's (2005) constrained triad
+dynamics (a tie flips towards the sign of its triads). docs/model.md, section 7.7.
 """
 
 from __future__ import annotations
 
 from sim.kernels import layout as L
 from sim.kernels.jit import njit
-from sim.mechanisms.spec import Mechanism, coefficient
+from sim.mechanisms.spec import Mechanism, coefficient, state
 
 PARAMETERS = (
-    coefficient("balance_rate", 0, 1, 0.02, "1/month", "monthly rate of drift towards structural balance",
-                symbol=r"\eta", note="judgement: slow drift to balance (Heider 1946)"),
+    state("affinity", -1, 1, 0.0, "signed share", "signed relation: affinity (+) or enmity (-) of interests and "
+          "regimes", symbol="f_{ij}", diagonal=1.0, note="judgement: neutral unless the roster says otherwise"),
+    coefficient("balance_rate", 0, 1, 0.02, "1/month", "monthly rate at which signed relations move towards "
+                "structural balance", symbol=r"\eta", prior=(0.0, 0.05),
+                note="judgement: to be estimated from the Correlates of War signed networks (docs/validation.md)"),
 )
 
 
 class Behaviour:
-    """Mesa statement: each agent's trust drifts towards what its triads imply."""
+    """Mesa statement: each agent's signed relations move towards what its triads imply."""
 
     def drift_to_balance(self) -> None:
-        """Mix each belief with the mean signed triad product through every third actor."""
+        """f_ij + eta * (saturated sum of triad products through every third actor)."""
         m, g = self.model, self.model.glob
-        n = len(m.actors)
-        if not m.on("balance") or n <= 2:
+        self.next_affinity = dict(self.affinity)
+        if not m.on("balance"):
             return
         for other in self.partners():
             j = other.code
-            b = 0.0
+            total, weight = 0.0, 0.0
             for third in m.actors:
                 if third is not self and third is not other:
-                    b += (2.0 * self.trust[third.code] - 1.0) * (2.0 * third.trust[j] - 1.0)
-            b /= n - 2
-            self.next_trust[j] = (1.0 - g["balance_rate"]) * self.next_trust[j] + g["balance_rate"] * 0.5 * (1.0 + b)
+                    product = self.affinity[third.code] * third.affinity[j]
+                    total += product
+                    weight += abs(product)
+            self.next_affinity[j] = self.affinity[j] + g["balance_rate"] * total / (1.0 + weight)
 
 
 @njit
 def drift_to_balance(glob, actor, dyad, flags, work, awork, keys, tmp):
-    """next_trust[i, j] mixed with the balance target (1 + b_ij) / 2 (sign plane: scratch)."""
+    """next_affinity[i, j] = f_ij + eta b_ij (the commit clips to [-1, 1])."""
     lanes = glob.shape[1]
     n = dyad.shape[1]
-    if not flags[L.M_BALANCE] or n <= 2:
-        return
-    new_trust, sign = work[L.W_NEXT_TRUST], work[L.W_SIGN]
-    total = tmp[0]
-    for i in range(n):
-        for j in range(n):
-            for lane in range(lanes):
-                sign[i, j, lane] = 2.0 * dyad[L.D_TRUST, i, j, lane] - 1.0
+    new_affinity = work[L.W_NEXT_AFFINITY]
+    on = flags[L.M_BALANCE] != 0
+    total, weight = tmp[0], tmp[1]
     for i in range(n):
         for j in range(n):
             if i == j:
                 continue
             for lane in range(lanes):
                 total[lane] = 0.0
-            for k in range(n):  # ascending k, k != i, j
-                if k != i and k != j:
-                    for lane in range(lanes):
-                        total[lane] += sign[i, k, lane] * sign[k, j, lane]
+                weight[lane] = 0.0
+            if on:
+                for k in range(n):  # ascending k, k != i, j
+                    if k != i and k != j:
+                        for lane in range(lanes):
+                            product = dyad[L.D_AFFINITY, i, k, lane] * dyad[L.D_AFFINITY, k, j, lane]
+                            total[lane] += product
+                            weight[lane] += abs(product)
             for lane in range(lanes):
-                b = total[lane] / (n - 2)
-                eta = glob[L.G_BALANCE_RATE, lane]
-                new_trust[i, j, lane] = (1.0 - eta) * new_trust[i, j, lane] + eta * 0.5 * (1.0 + b)
+                new_affinity[i, j, lane] = dyad[L.D_AFFINITY, i, j, lane]
+                if on:
+                    new_affinity[i, j, lane] += glob[L.G_BALANCE_RATE, lane] * total[lane] / (1.0 + weight[lane])
 
 
 MECHANISM = Mechanism(
     name="balance",
     phase="drift_to_balance",
-    summary="trust drifts towards structural balance: the enemy of my enemy is my friend",
-    literature="Heider (1946); Cartwright & Harary (1956)",
-    switches={"balance": "no drift towards structural balance (tau^S = tau^H)"},
-    updates=("trust",),
+    summary="signed relations move towards structural balance and can change sign (the enemy of my enemy)",
+    literature="Heider (1946); Cartwright & Harary (1956); Antal, Krapivsky & Redner (2005); Marvel, Kleinberg, "
+               "Kleinberg & Strogatz (2011)",
+    switches={"balance": "signed relations (affinity) stay as they are (changed only by events)"},
+    updates=("affinity",),
     parameters=PARAMETERS,
     behaviour=Behaviour,
     kernel=drift_to_balance,

@@ -1,11 +1,14 @@
 """Threat and need (balance of threat; Walt 1987).
 
-    x_i   = min(1, nu^W_i W + nu^Theta_i Theta)             conflict intensity  (switch conflict)
-    T_ij  = r_ij c_j (1 - tau_ij)                           threat i sees in j  (switch threat)
-    n_i   = min(1, x_i + omega max_j T_ij)                  need for outside support
-    Tbar_ij = max_{k != i, j} min(T_ik, T_jk)               shared threat (symmetric)
+    x_i     = min(1, nu^W_i W + nu^Theta_i Theta)                    conflict intensity   (switch conflict)
+    T_ij    = r_ij c_j (1 - tau_ij) (1 + kappa x_j) / (1 + kappa)    threat i sees in j   (switch threat)
+    n_i     = min(1, x_i + omega max_j T_ij)                         need for outside support
+    Tbar_ij = max_{k != i, j} min(T_ik, T_jk)                        shared threat (symmetric)
 
-All in [0, 1]. docs/model.md, section 7.1.
+Threat is power, salience and distrust, and it rises with the rival's own conflict
+involvement: a belligerent rival threatens more (kappa = 0 removes the effect; at full
+involvement the threat is r c (1 - tau)). War and Strait tension thus raise both need
+and threat. All in [0, 1]. docs/model.md, section 7.1.
 """
 
 from __future__ import annotations
@@ -26,27 +29,39 @@ PARAMETERS = (
     relation("rivalry", 0, 1, 0.1, "share", "salience of the partner's power as a threat to oneself",
              symbol="r_{ij}", note="judgement: low background rivalry"),
     coefficient("need_threat_weight", 0, 1, 0.5, "share", "weight of the largest threat in an actor's need",
-                symbol=r"\omega", note="judgement: war needs weigh more than latent threats"),
+                symbol=r"\omega", prior=(0.25, 0.75), note="judgement: war needs weigh more than latent threats"),
+    coefficient("threat_conflict_gain", 0, 5, 1.0, "per unit intensity",
+                "rise of a rival's threat with its own conflict involvement", symbol=r"\kappa", prior=(0.0, 2.0),
+                note="judgement: a belligerent rival threatens up to three times as much as a quiet one (Walt 1987: "
+                     "offensive capability and intentions)"),
 )
 
 
 class Behaviour:
     """Mesa statement: each agent sizes up its partners and its own need."""
 
-    def assess_threats(self) -> None:
-        """Threat from each partner: its rivalry-weighted capability times distrust (Walt)."""
+    def conflict_intensity(self) -> float:
         m = self.model
-        if m.on("conflict"):
-            self.intensity = min(1.0, self.war_involvement * m.glob["war"] + self.strait_involvement * m.glob["strait"])
-        else:
-            self.intensity = 0.0
+        if not m.on("conflict"):
+            return 0.0
+        return min(1.0, self.war_involvement * m.glob["war"] + self.strait_involvement * m.glob["strait"])
+
+    def assess_threats(self) -> None:
+        """Threat from each partner: rivalry-weighted capability times distrust, raised by
+        the partner's conflict involvement (Walt)."""
+        m, g = self.model, self.model.glob
+        self.intensity = self.conflict_intensity()
+        kappa = g["threat_conflict_gain"]
         self.threat = {}
         worst = 0.0
         for other in self.partners():
-            t = self.rivalry[other.code] * other.capability * (1.0 - self.trust[other.code]) if m.on("threat") else 0.0
+            t = 0.0
+            if m.on("threat"):
+                t = (self.rivalry[other.code] * other.capability * (1.0 - self.trust[other.code])
+                     * (1.0 + kappa * other.conflict_intensity()) / (1.0 + kappa))
             self.threat[other.code] = t
             worst = max(worst, t)
-        self.need = min(1.0, self.intensity + m.glob["need_threat_weight"] * worst)
+        self.need = min(1.0, self.intensity + g["need_threat_weight"] * worst)
 
     def shared_threat(self, other) -> float:
         """The largest threat both this actor and ``other`` face from one third actor."""
@@ -72,12 +87,16 @@ def assess_threats(glob, actor, dyad, flags, work, awork, keys, tmp):
             if conflict:
                 intensity[i, lane] = min(1.0, actor[L.A_WAR_INVOLVEMENT, i, lane] * glob[L.G_WAR, lane]
                                          + actor[L.A_STRAIT_INVOLVEMENT, i, lane] * glob[L.G_STRAIT, lane])
+    for i in range(n):
+        for lane in range(lanes):
             worst[lane] = 0.0
         for j in range(n):
             for lane in range(lanes):
                 t = 0.0
                 if threats and i != j:
-                    t = dyad[L.D_RIVALRY, i, j, lane] * actor[L.A_CAPABILITY, j, lane] * (1.0 - dyad[L.D_TRUST, i, j, lane])
+                    kappa = glob[L.G_THREAT_CONFLICT_GAIN, lane]
+                    t = (dyad[L.D_RIVALRY, i, j, lane] * actor[L.A_CAPABILITY, j, lane]
+                         * (1.0 - dyad[L.D_TRUST, i, j, lane]) * (1.0 + kappa * intensity[j, lane]) / (1.0 + kappa))
                 threat[i, j, lane] = t
                 worst[lane] = max(worst[lane], t)
         for lane in range(lanes):
@@ -101,11 +120,12 @@ def assess_threats(glob, actor, dyad, flags, work, awork, keys, tmp):
 MECHANISM = Mechanism(
     name="threat",
     phase="assess_threats",
-    summary="threat from each partner's power and distrust; need from conflict and the largest threat",
-    literature="Walt (1987): alliances balance against threat, not power alone",
+    summary="threat from each partner's power, distrust and belligerence; need from conflict and the largest threat",
+    literature="Walt (1987): alliances balance against threat (power, proximity, offensive capability, intentions)",
     switches={
         "threat": "T_ij = 0 for all dyads, hence no shared threat and need = conflict intensity",
-        "conflict": "x_i = 0: need is threat-driven only and the entrapment term vanishes; war and strait are inert",
+        "conflict": "x_i = 0: need is threat-driven only, threats lose their conflict gain and the entrapment "
+                    "risk vanishes; war and strait are inert",
     },
     updates=(),
     parameters=PARAMETERS,

@@ -1,11 +1,21 @@
-"""Trust as belief: Bayes' rule on the partner's type, with type switching (Kydd 2005).
+"""Trust as belief: i's posterior that partner j is a reliable type, filtered month by month (Kydd 2005).
 
-    lambda_ij = [(s - mu_U)^2 - (s - mu_R)^2] / (2 sigma_o^2) + D_ij ln Lambda_D,   s = s_ji(t)
-    tau^B = tau / (tau + (1 - tau) exp(-lambda_ij))          (only if 0 < tau < 1)
-    tau^H = (1 - h) tau^B + h pi_0
+    prediction  tau^H = (1 - h) tau_ij + h pi_0                         (types are redrawn: sim.mechanisms.types)
+    support     lambda^S = [(s - mu^O)^2 - (s - mu^R)^2] / (2 sigma_o^2),   s = s_ji(t)
+    detection   lambda^D = ln Lambda_D                 if i detected j's espionage this month
+                         = ln[(1 - Lambda_D p) / (1 - p)]   otherwise,   p = kappa ci_ij esp_ji
+    update      tau_ij(t) = tau^H / (tau^H + (1 - tau^H) exp(-lambda^S - lambda^D))   (if 0 < tau^H < 1)
 
-tau_ij is i's probability that j is a reliable type; the partner's support this month
-and i's detections of its espionage are the evidence. docs/model.md, section 7.4.
+The evidence from support compares what j gave i with what a reliable type (mu^R, which
+answers i's need) and an opportunist (mu^O) would have given in j's situation
+(sim.mechanisms.support), under a Gaussian observation error sigma_o; it is strong when
+i is in need and j could have helped, and nil when both types would act alike. A
+detection is read with the likelihood ratio Lambda_D = P(detection | reliable) /
+P(detection | opportunist) < 1, a month without one as weak evidence the other way. The
+simulated espionage does not depend on the spy's type, so the observer's reading is a
+bias: more counterintelligence lowers expected trust at the rate of the Kullback-Leibler
+divergence between its two hypotheses (mistrust the evidence cannot correct; Jervis
+1976). docs/model.md, section 7.6.
 """
 
 from __future__ import annotations
@@ -20,101 +30,91 @@ PARAMETERS = (
     state("trust", 0, 1, 0.5, "probability", "belief that the partner is a reliable type", symbol=r"\tau_{ij}",
           diagonal=1.0, note="judgement: an uninformative prior unless the roster says otherwise"),
     coefficient("detection_likelihood_ratio", 0.01, 1, 0.7, "ratio",
-                "P(detection | reliable) / P(detection | unreliable)", symbol=r"\Lambda_D", evidence=("F1",),
-                note="judgement: spying is likelier from an unreliable partner"),
-    coefficient("reliable_support", 0, 1, 0.6, "share", "support a reliable partner gives, on average",
-                symbol=r"\mu_R", note="judgement: mean support of a reliable partner"),
-    coefficient("unreliable_support", 0, 1, 0.3, "share", "support an unreliable partner gives, on average",
-                symbol=r"\mu_U", note="judgement: mean support of an unreliable partner"),
-    coefficient("observation_noise", 0.01, 5, 1.0, "share (s.d.)", "s.d. of observed support around its type mean",
-                symbol=r"\sigma_o", note="calibrated: monthly evidence is weak (log-LR <= 0.3)"),
-    coefficient("type_change_rate", 0, 1, 0.04, "1/month", "monthly probability that a partner's type is redrawn",
-                symbol="h", note="judgement: reliability reassessed about every two years"),
-    coefficient("trust_prior", 0, 1, 0.5, "probability", "probability a redrawn type is reliable",
-                symbol=r"\pi_0", note="judgement: an uninformative prior on a redrawn type"),
+                "P(detection | reliable) / P(detection | opportunist), as the detector reads it",
+                symbol=r"\Lambda_D", prior=(0.5, 0.9), evidence=("F1",),
+                note="judgement: spying is read as a sign of an unreliable partner (the FSB document calls China "
+                     "an enemy)"),
+    coefficient("observation_noise", 0.01, 5, 0.5, "share (s.d.)", "s.d. of the observer's error on the support "
+                "it receives", symbol=r"\sigma_o", prior=(0.25, 1.0),
+                note="judgement: deliveries and intentions are hard to read; a type is learnt over years, not "
+                     "months"),
 )
-
-
-def types_differ(dynamics) -> None:
-    """The unreliable type's mean support must stay below the reliable type's."""
-    if dynamics.unreliable_support.hi >= dynamics.reliable_support.lo:
-        raise ValueError(
-            "dynamics.unreliable_support: must stay below dynamics.reliable_support "
-            f"(got up to {dynamics.unreliable_support.hi:g} vs from {dynamics.reliable_support.lo:g})"
-        )
 
 
 class Behaviour:
     """Mesa statement: each agent updates its belief that each partner is reliable."""
 
     def update_trust(self) -> None:
-        """Posterior that each partner is a reliable type, given its support and detections."""
+        """Prediction (types may change), then Bayes on the partner's support and on detections."""
         m, g = self.model, self.model.glob
-        two_var = 2.0 * g["observation_noise"] * g["observation_noise"]
         self.next_trust = {}
+        two_var = 2.0 * g["observation_noise"] * g["observation_noise"]
+        ratio = g["detection_likelihood_ratio"]
         for other in self.partners():
             j = other.code
-            tau = self.trust[j]
-            belief = tau
-            if m.on("trust"):
-                s = other.next_support[self.code]
-                r_t, r_u = g["reliable_support"], g["unreliable_support"]
-                llr = ((s - r_u) * (s - r_u) - (s - r_t) * (s - r_t)) / two_var
-                if self.detected[j]:
-                    llr += math.log(g["detection_likelihood_ratio"])
-                if 0.0 < tau < 1.0:
-                    belief = tau / (tau + (1.0 - tau) * math.exp(-llr))
-                belief = (1.0 - g["type_change_rate"]) * belief + g["type_change_rate"] * g["trust_prior"]
-            self.next_trust[j] = belief
+            if not m.on("trust"):
+                self.next_trust[j] = self.trust[j]
+                continue
+            h = g["type_change_rate"]
+            tau = (1.0 - h) * self.trust[j] + h * g["reliable_share"]
+            s = other.next_support[self.code]
+            mu_o, mu_r = other.mean_opportunist[self.code], other.mean_reliable[self.code]
+            odds = math.exp(-((s - mu_o) * (s - mu_o) - (s - mu_r) * (s - mu_r)) / two_var)
+            p = g["detection_rate"] * self.counterintelligence[j] * other.espionage[self.code] if m.on("espionage") else 0.0
+            odds *= 1.0 / ratio if self.detected[j] else (1.0 - p) / (1.0 - ratio * p)
+            self.next_trust[j] = tau / (tau + (1.0 - tau) * odds) if 0.0 < tau < 1.0 else tau
 
 
 @njit
 def update_trust(glob, actor, dyad, flags, work, awork, keys, tmp):
-    """next_trust[i, j]: Bayes' rule on s_ji(t) and D_ij(t), then type switching."""
+    """next_trust[i, j]: prediction, then Bayes on s_ji(t) against mu^O_ji, mu^R_ji and on D_ij(t)."""
     lanes = glob.shape[1]
     n = dyad.shape[1]
     new_trust, new_support, detected = work[L.W_NEXT_TRUST], work[L.W_NEXT_SUPPORT], work[L.W_DETECTED]
-    for i in range(n):
-        for j in range(n):
-            for lane in range(lanes):
-                new_trust[i, j, lane] = dyad[L.D_TRUST, i, j, lane]
+    mean_o, mean_r = work[L.W_MEAN_OPPORTUNIST], work[L.W_MEAN_RELIABLE]
     if not flags[L.M_TRUST]:
+        for i in range(n):
+            for j in range(n):
+                for lane in range(lanes):
+                    new_trust[i, j, lane] = dyad[L.D_TRUST, i, j, lane]
         return
-    odds, log_lr_detection = tmp[0], tmp[1]
-    for lane in range(lanes):
-        log_lr_detection[lane] = math.log(glob[L.G_DETECTION_LIKELIHOOD_RATIO, lane])
+    espionage = flags[L.M_ESPIONAGE] != 0
+    odds = tmp[0]
     for i in range(n):
         for j in range(n):
             if i == j:
                 continue
             for lane in range(lanes):
-                s = new_support[j, i, lane]
-                r_t, r_u = glob[L.G_RELIABLE_SUPPORT, lane], glob[L.G_UNRELIABLE_SUPPORT, lane]
-                two_var = 2.0 * glob[L.G_OBSERVATION_NOISE, lane] * glob[L.G_OBSERVATION_NOISE, lane]
-                llr = ((s - r_u) * (s - r_u) - (s - r_t) * (s - r_t)) / two_var
-                if detected[i, j, lane] != 0.0:
-                    llr += log_lr_detection[lane]
-                odds[lane] = -llr
+                s, mu_o, mu_r = new_support[j, i, lane], mean_o[j, i, lane], mean_r[j, i, lane]
+                sigma = glob[L.G_OBSERVATION_NOISE, lane]
+                odds[lane] = -((s - mu_o) * (s - mu_o) - (s - mu_r) * (s - mu_r)) / (2.0 * sigma * sigma)
             for lane in range(lanes):  # library calls: kept apart so the rest vectorises
                 odds[lane] = math.exp(odds[lane])
             for lane in range(lanes):
-                tau = new_trust[i, j, lane]
-                belief = tau
-                if 0.0 < tau < 1.0:
-                    belief = tau / (tau + (1.0 - tau) * odds[lane])
+                ratio = glob[L.G_DETECTION_LIKELIHOOD_RATIO, lane]
+                p = 0.0
+                if espionage:
+                    p = glob[L.G_DETECTION_RATE, lane] * dyad[L.D_COUNTERINTELLIGENCE, i, j, lane] * dyad[L.D_ESPIONAGE, j, i, lane]
+                if detected[i, j, lane] != 0.0:
+                    odds[lane] *= 1.0 / ratio
+                else:
+                    odds[lane] *= (1.0 - p) / (1.0 - ratio * p)
                 h = glob[L.G_TYPE_CHANGE_RATE, lane]
-                new_trust[i, j, lane] = (1.0 - h) * belief + h * glob[L.G_TRUST_PRIOR, lane]
+                tau = (1.0 - h) * dyad[L.D_TRUST, i, j, lane] + h * glob[L.G_RELIABLE_SHARE, lane]
+                if 0.0 < tau < 1.0:
+                    tau = tau / (tau + (1.0 - tau) * odds[lane])
+                new_trust[i, j, lane] = tau
 
 
 MECHANISM = Mechanism(
     name="trust",
     phase="update_trust",
-    summary="trust is the posterior that the partner is reliable, updated on its support and on detections",
-    literature="Kydd (2005): trust as the belief that the other is a trustworthy type",
-    switches={"trust": "no Bayesian update and no type switching (the balance drift still applies if on)"},
+    summary="trust is the posterior that the partner is reliable: support against what each type would give, "
+            "and detections",
+    literature="Kydd (2005) trust as belief about type; Jervis (1976) misperception",
+    switches={"trust": "no belief update: trust stays at its initial value (changed only by events)"},
     updates=("trust",),
     parameters=PARAMETERS,
     behaviour=Behaviour,
     kernel=update_trust,
-    checks=(types_differ,),
 )
