@@ -15,7 +15,7 @@ def test_per_replication_columns_do_not_keep_a_batch_alive():
     model = compile_model(config)
     traj = run_engine(model, np.arange(8, dtype=np.int64), "numba")
     table: dict = {}
-    _collect(table, model, traj.reps, traj, 0, 1)
+    _collect(table, model.draw(traj.reps), traj, model.events.names, model.roster, 0, 1)
     for name, parts in table.items():
         assert all(part.base is None for part in parts), f"{name} is a view of the batch"
 

@@ -53,8 +53,9 @@ def resolve_target(path: str, roster: list[str], key: str) -> Target:
     j = _actor(parts[2], roster, key) if head == "relations" else 0
     if head == "relations" and i == j:
         raise ValueError(f"{key}: an actor has no relation with itself")
-    try:
-        declared = mechanisms.parameter(section, parts[-1])
-    except KeyError as err:
-        raise ValueError(f"{key}: {err.args[0].split(': ', 1)[1]}") from None
+    declared = {p.name: p for p in mechanisms.section(section)}.get(parts[-1])
+    if declared is None:
+        of = f" of {head}" if head in ("world", "dynamics") else ""
+        allowed = ", ".join(p.name for p in mechanisms.section(section))
+        raise ValueError(f"{key}: unknown field {parts[-1]!r}{of}; allowed: {allowed}")
     return Target(kind, layout.slot(table, table_name, declared.name), i, j, Bounds(declared.lo, declared.hi))
