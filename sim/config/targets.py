@@ -53,9 +53,9 @@ def resolve_target(path: str, roster: list[str], key: str) -> Target:
     j = _actor(parts[2], roster, key) if head == "relations" else 0
     if head == "relations" and i == j:
         raise ValueError(f"{key}: an actor has no relation with itself")
-    declared = {p.name: p for p in mechanisms.section(section)}.get(parts[-1])
+    declared = {p.name: p for p in mechanisms.section(section) if not p.hidden}.get(parts[-1])
     if declared is None:
         of = f" of {head}" if head in ("world", "dynamics") else ""
-        allowed = ", ".join(p.name for p in mechanisms.section(section))
+        allowed = ", ".join(p.name for p in mechanisms.section(section) if not p.hidden)
         raise ValueError(f"{key}: unknown field {parts[-1]!r}{of}; allowed: {allowed}")
     return Target(kind, layout.slot(table, table_name, declared.name), i, j, Bounds(declared.lo, declared.hi))

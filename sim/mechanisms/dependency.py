@@ -1,12 +1,15 @@
 """Dependency: shares of critical supply with inertia and partial substitution (Keohane & Nye 1977).
 
-    S_i(t) = q_i c_i + sum_{k != i} s_ki(t) c_k             total supply (own capacity + partners')
-    d*_ij  = s_ji(t) c_j / S_i(t)                           j's target share (0 if S_i <= 0)
+    S_i(t) = q_i c_i + n_i sum_{k != i} s_ki(t) c_k         total supply: own capacity + partners'
+    d*_ij  = n_i s_ji(t) c_j / S_i(t)                       j's target share (0 if S_i <= 0)
     d_ij  <- d_ij + alpha_ij (d*_ij - d_ij),   alpha_ij = alpha (rising) or alpha psi_ij (falling)
 
-then the row is renormalised if it exceeds 1. What others cannot replace (low psi) is
-lost slowly: North Korean shells replace Chinese shells, nothing replaces Chinese
-electronics quickly (F5, F9). docs/model.md, section 7.5.
+then the row is renormalised if it exceeds 1. Support is the share of a partner's
+request met, and requests grow with need: partner k supplies s_ki c_k n_i, own capacity
+q_i c_i. A war thus deepens dependency on the suppliers (F5, F6: 60-80% of Russia's
+critical components from China in wartime) and a peace loosens it. What others cannot
+replace (low psi) is lost slowly: North Korean shells replace Chinese shells, nothing
+replaces Chinese electronics quickly (F5, F9). docs/model.md, section 7.8.
 """
 
 from __future__ import annotations
@@ -39,11 +42,13 @@ class Behaviour:
             return
         supply_total = self.self_reliance * self.capability
         for other in self.partners():
-            supply_total += other.next_support[self.code] * other.capability
+            supply_total += self.need * other.next_support[self.code] * other.capability
         new = {}
         for other in self.partners():
             j = other.code
-            target = other.next_support[self.code] * other.capability / supply_total if supply_total > 0.0 else 0.0
+            target = 0.0
+            if supply_total > 0.0:
+                target = self.need * other.next_support[self.code] * other.capability / supply_total
             old = self.dependency[j]
             rate = m.glob["dependency_rate"]
             if target < old:
@@ -60,7 +65,7 @@ def update_dependency(glob, actor, dyad, flags, work, awork, keys, tmp):
     """next_dependency[i, j] towards supply shares; losses replaced at rate * substitutability."""
     lanes = glob.shape[1]
     n = actor.shape[1]
-    new_dependency, new_support = work[L.W_NEXT_DEPENDENCY], work[L.W_NEXT_SUPPORT]
+    new_dependency, new_support, need = work[L.W_NEXT_DEPENDENCY], work[L.W_NEXT_SUPPORT], awork[L.AW_NEED]
     if not flags[L.M_DEPENDENCY]:
         for i in range(n):
             for j in range(n):
@@ -75,14 +80,14 @@ def update_dependency(glob, actor, dyad, flags, work, awork, keys, tmp):
         for k in range(n):
             if k != i:
                 for lane in range(lanes):
-                    supply_total[lane] += new_support[k, i, lane] * actor[L.A_CAPABILITY, k, lane]
+                    supply_total[lane] += need[i, lane] * new_support[k, i, lane] * actor[L.A_CAPABILITY, k, lane]
         for j in range(n):
             if j == i:
                 continue
             for lane in range(lanes):
                 target = 0.0
                 if supply_total[lane] > 0.0:
-                    target = new_support[j, i, lane] * actor[L.A_CAPABILITY, j, lane] / supply_total[lane]
+                    target = need[i, lane] * new_support[j, i, lane] * actor[L.A_CAPABILITY, j, lane] / supply_total[lane]
                 old = dyad[L.D_DEPENDENCY, i, j, lane]
                 alpha = glob[L.G_DEPENDENCY_RATE, lane]
                 rate = alpha if target >= old else alpha * dyad[L.D_SUBSTITUTABILITY, i, j, lane]
@@ -100,7 +105,7 @@ def update_dependency(glob, actor, dyad, flags, work, awork, keys, tmp):
 MECHANISM = Mechanism(
     name="dependency",
     phase="update_dependency",
-    summary="dependency follows each supplier's share of what an actor receives, with partial substitution",
+    summary="dependency follows each supplier's share of what an actor needs, with partial substitution",
     literature="Keohane & Nye (1977) asymmetric interdependence; Hirschman (1945)",
     switches={"dependency": "d(t) = d(t-1): no movement towards supply shares, no renormalisation"},
     updates=("dependency",),
