@@ -117,14 +117,18 @@ def _descend(labels: np.ndarray, w: np.ndarray) -> np.ndarray:
     return labels
 
 
-def leading_eigenvector_split(weights) -> tuple[int, ...]:
-    """Two factions from the signs of the leading eigenvector of the symmetrised network."""
+def leading_eigenvector_split(weights, sizes=None) -> tuple[int, ...]:
+    """Two factions from the signs of the leading eigenvector of the symmetrised network,
+    weighted by size (``sizes``: the network S X S with S = diag(sizes); none: unweighted)."""
     x = np.asarray(weights, dtype=float)
     if x.ndim != 2 or x.shape[0] != x.shape[1] or x.shape[0] < 2:
         raise ValueError(f"weights: need a square matrix of at least 2 actors, got shape {x.shape}")
     if not np.isfinite(x).all():
         raise ValueError("weights: values must be finite")
     sym = 0.5 * (x + x.T)
+    if sizes is not None:
+        s = np.asarray(sizes, dtype=float)
+        sym = s[:, None] * sym * s[None, :]
     np.fill_diagonal(sym, 0.0)
     _, vectors = np.linalg.eigh(sym)
     v = vectors[:, -1]
@@ -143,4 +147,54 @@ def final_blocs(capability, trust, names) -> dict:
     return {
         "landscape": {"groups": best.groups(names), "energy": round(best.energy, 6), "n_minima": len(minima)},
         "eigenvector": {"groups": split.groups(names)},
+    }
+
+
+_EXACT_UP_TO = 16  # actors: beyond, per-replication blocs use the multistart descent
+
+
+def replication_blocs(sizes, signed, *, tolerance: float = 1e-9) -> tuple[np.ndarray, np.ndarray]:
+    """The landscape-minimum partition of each replication and whether it is tied.
+
+    ``sizes`` [R, N] (capabilities), ``signed`` [R, N, N] (signed relations); returns
+    labels [R, N] (0/1, first actor 0) of each replication's lowest-energy partition
+    and tied [R]: another partition lies within ``tolerance`` of its energy (the bloc
+    reading is then ambiguous). Exact enumeration up to 16 actors.
+    """
+    s = np.asarray(sizes, dtype=float)
+    p = np.asarray(signed, dtype=float)
+    n_rep, n = s.shape
+    w = s[:, :, None] * s[:, None, :] * (p + np.swapaxes(p, 1, 2))
+    w[:, range(n), range(n)] = 0.0
+    if n > _EXACT_UP_TO:
+        labels = np.array([landscape_minima(s[r], p[r])[0].labels for r in range(n_rep)])
+        return labels, np.zeros(n_rep, dtype=bool)
+    codes = np.arange(1 << (n - 1))
+    configs = np.zeros((codes.size, n))
+    configs[:, 1:] = (codes[:, None] >> np.arange(n - 1)) & 1
+    x = 2.0 * configs - 1.0
+    total = w.sum(axis=(1, 2))
+    energy = np.empty((n_rep, codes.size))
+    for start in range(0, codes.size, _CHUNK):  # [R, K] energies in chunks of configurations
+        part = x[start:start + _CHUNK]
+        energy[:, start:start + _CHUNK] = 0.25 * (total[:, None] - np.einsum("ki,rij,kj->rk", part, w, part))
+    best = np.argmin(energy, axis=1)
+    ordered = np.sort(energy, axis=1)
+    tied = (ordered[:, 1] - ordered[:, 0] <= tolerance) if codes.size > 1 else np.zeros(n_rep, dtype=bool)
+    return configs[best].astype(int), tied
+
+
+def bloc_summary(labels: np.ndarray, tied: np.ndarray, names) -> dict:
+    """P(each pair in the same bloc), the distribution of partitions and the share of
+    tied readings, over replications (JSON-ready)."""
+    names = list(names)
+    same = (labels[:, :, None] == labels[:, None, :]).mean(axis=0)
+    partitions, counts = np.unique(labels, axis=0, return_counts=True)
+    order = np.argsort(-counts, kind="stable")
+    return {
+        "p_same_bloc": {a: {b: round(float(same[i, j]), 6) for j, b in enumerate(names) if j != i}
+                        for i, a in enumerate(names)},
+        "partitions": [{"groups": BlocConfiguration(tuple(int(v) for v in partitions[k]), 0.0).groups(names),
+                        "share": round(float(counts[k] / labels.shape[0]), 6)} for k in order],
+        "tied_share": round(float(tied.mean()), 6),
     }

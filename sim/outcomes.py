@@ -4,11 +4,14 @@ The index and the rupture rule are stated once, in ``sim.kernels.reduce``
 (``partnership``, ``first_rupture``); the functions here apply them over replications:
 
 * partnership index   I_ab(t) = ½ √(τ_ab τ_ba) + ½ √(s_ab s_ba)          in [0, 1]
-* rupture             ``months`` consecutive months with I < rupture threshold;
+* rupture             an event: ``months`` consecutive months with I < rupture threshold;
                       the rupture month is the first month of that run
-* holds               I(T) ≥ hold threshold and no rupture by the horizon T
+* holds               no rupture by the horizon T, so P(holds) = S(T) by construction
 * P(holds)            share of replications that hold, Wilson 95% interval
 * survival            S(t) = share of replications not ruptured by month t
+* weakest hold        m_r: the highest threshold at which replication r would not rupture,
+                      so P(holds) at threshold theta is the share with m_r >= theta (a curve)
+* censored            not ruptured, but below the threshold for the last (< months) months
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import math
 
 import numpy as np
 
-from sim.kernels.reduce import pair_index, rupture_months
+from sim.kernels.reduce import pair_index, rupture_months, weakest_holds
 
 NO_RUPTURE = -1
 
@@ -39,9 +42,27 @@ def rupture_month(index: np.ndarray, threshold: float, months: int) -> np.ndarra
     return out
 
 
-def holds(final_index: np.ndarray, ruptured_at: np.ndarray, hold_threshold: float) -> np.ndarray:
-    """[R] (or [R, P]) bool: the index at the horizon at or above the hold threshold and no rupture."""
-    return (final_index >= hold_threshold) & (ruptured_at == NO_RUPTURE)
+def holds(ruptured_at: np.ndarray) -> np.ndarray:
+    """[R] (or [R, P]) bool: no rupture by the horizon."""
+    return ruptured_at == NO_RUPTURE
+
+
+def weakest_hold(index: np.ndarray, months: int) -> np.ndarray:
+    """[R] m_r: the highest rupture threshold at which each replication would hold."""
+    out = np.empty(index.shape[0])
+    weakest_holds(np.ascontiguousarray(index, dtype=np.float64), months, out)
+    return out
+
+
+def hold_curve(weakest: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
+    """P(holds) at each rupture threshold: the share of replications with m_r >= threshold."""
+    return (weakest[None, :] >= np.asarray(thresholds)[:, None]).mean(axis=1)
+
+
+def censored(index: np.ndarray, ruptured_at: np.ndarray, threshold: float) -> np.ndarray:
+    """[R] bool: held, but the index is below the threshold at the horizon (a run too
+    short to count yet: right-censored at the horizon)."""
+    return (ruptured_at == NO_RUPTURE) & (index[:, -1] < threshold)
 
 
 def wilson_interval(successes: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:

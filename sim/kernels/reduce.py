@@ -108,6 +108,27 @@ def first_rupture(series, threshold, months):
     return -1
 
 
+@njit
+def weakest_hold(series, months):
+    """The highest rupture threshold at which ``series`` [T+1] would not rupture: the
+    minimum, over every run of ``months`` consecutive months in 1..T, of the run's
+    maximum (a run entirely below a threshold is a rupture); 1 if T < months."""
+    weakest = 1.0
+    for start in range(1, series.shape[0] - months + 1):
+        top = series[start]
+        for t in range(start + 1, start + months):
+            top = max(top, series[t])
+        weakest = min(weakest, top)
+    return weakest
+
+
+@njit_parallel
+def weakest_holds(index, months, out):
+    """out[R] = weakest_hold of each row of index [R, T+1]."""
+    for r in prange(index.shape[0]):
+        out[r] = weakest_hold(index[r], months)
+
+
 @njit_parallel
 def rupture_months(index, threshold, months, out):
     """out[R] = first_rupture of each row of index [R, T+1]."""
