@@ -37,8 +37,15 @@ def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
     return "\n".join(lines)
 
 
+def _default(p: Parameter) -> str:
+    """The point value, and the prior a behavioural weight is sampled over by default."""
+    if p.hidden:
+        return "drawn"
+    return f"{p.default:g}" if p.prior is None else f"{p.default:g}; prior U[{p.prior[0]:g}, {p.prior[1]:g}]"
+
+
 def _parameter_rows(params) -> list[tuple[str, ...]]:
-    return [(f"`{p.name}`", f"${p.symbol}$", p.unit, _range(p), f"{p.default:g}", _basis(p), p.description,
+    return [(f"`{p.name}`", f"${p.symbol}$", p.unit, _range(p), _default(p), _basis(p), p.description,
              _owner(p)) for p in params]
 
 

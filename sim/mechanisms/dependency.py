@@ -27,7 +27,8 @@ PARAMETERS = (
     relation("substitutability", 0, 1, 0.5, "share", "share of the partner's supply others can replace",
              symbol=r"\psi_{ij}", note="judgement: half replaceable unless the roster says otherwise"),
     coefficient("dependency_rate", 0, 1, 0.05, "1/month", "monthly adjustment rate of dependency to supply shares",
-                symbol=r"\alpha", note="judgement: supply chains shift over years (F5, F6 give levels, not speeds)"),
+                symbol=r"\alpha", prior=(0.02, 0.1),
+                note="judgement: supply chains shift over years (F5, F6 give levels, not speeds)"),
 )
 
 

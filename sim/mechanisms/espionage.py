@@ -1,12 +1,12 @@
 """Espionage and counterintelligence: detections as random events.
 
-    p^D_ij = kappa ci_ij esp_ji,      D_ij(t) = 1[u^D_ij(t) < p^D_ij]      (stream S_DETECTION)
+    p^D_ij = kappa_D ci_ij esp_ji,      D_ij(t) = 1[u^D_ij(t) < p^D_ij]      (stream S_DETECTION)
     Lambda_ij(t) = D_ij(t) 1[u^L_ij(t) < ell]                              (stream S_LEAK)
 
 i detects j's espionage against it; a detection may become public (a leak). Entente-4
 is ci[RUS, CHN] high against esp[CHN, RUS] high (F1). Detections are evidence in the
 belief update (sim.mechanisms.trust); leaks cut public alignment
-(sim.mechanisms.alignment). docs/model.md, section 7.3.
+(sim.mechanisms.alignment). docs/model.md, section 7.5.
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ PARAMETERS = (
     relation("counterintelligence", 0, 1, 0.1, "intensity", "intensity of own counterintelligence against the partner",
              symbol=r"\mathrm{ci}_{ij}", note="judgement: routine counterintelligence between states"),
     coefficient("detection_rate", 0, 1, 0.1, "1/month per unit ci x esp",
-                "monthly detection probability per unit espionage x counterintelligence", symbol=r"\kappa",
-                evidence=("F1",), note="judgement: a few detections a year at full intensity"),
+                "monthly detection probability per unit espionage x counterintelligence", symbol=r"\kappa_D",
+                prior=(0.05, 0.2), evidence=("F1",), note="judgement: one to a few detections a year at full intensity"),
     coefficient("leak_probability", 0, 1, 0.2, "probability", "probability that a detection becomes public",
-                symbol=r"\ell", evidence=("F1",), note="judgement: the Entente-4 papers did become public"),
+                symbol=r"\ell", prior=(0.1, 0.3), evidence=("F1",), note="judgement: the Entente-4 papers did become public"),
 )
 
 
