@@ -56,6 +56,21 @@ def _owner(p: Parameter) -> str:
 _HEADER = ("field", "symbol", "unit", "range", "default", "evidence / note", "meaning", "mechanism")
 
 
+def _baseline_tables() -> dict[str, str]:
+    """The baseline's ranged parameters (beyond the weights' priors) and its CHN-RUS dyad."""
+    from sim.config.compose import load_config
+    from sim.provenance import provenance
+
+    config = load_config("baseline")
+    rows = [r for r in provenance(config, include_defaults=True) if not r.path.startswith("dynamics.")]
+    ranged = [(f"`{r.path}`", r.value, ", ".join(r.evidence) or "–", r.note or "–")
+              for r in rows if r.value.startswith(("uniform(", "triangular("))]
+    dyad = [(f"`{r.path}`", r.value, ", ".join(r.evidence) or "–", r.note or "–")
+            for r in rows if r.path.startswith(("relations.CHN.RUS.", "relations.RUS.CHN."))]
+    header = ("path", "value or distribution", "evidence", "note")
+    return {"baseline-ranges": _table(header, ranged), "chn-rus": _table(header, dyad)}
+
+
 def tables() -> dict[str, str]:
     """Every generated table, by marker name."""
     relation = mechanisms.section("relation")
@@ -72,6 +87,7 @@ def tables() -> dict[str, str]:
         "phases": _table(("#", "phase", "module", "what it does", "updates"), phase_rows),
         "evidence": _table(("id", "source", "fact (paraphrased)"),
                            [(k, src, text) for k, (src, text) in EVIDENCE.items()]),
+        **_baseline_tables(),
     }
 
 
