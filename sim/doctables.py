@@ -85,6 +85,9 @@ def tables() -> dict[str, str]:
         "dynamics": _table(_HEADER, _parameter_rows(mechanisms.section("dynamics"))),
         "switches": _table(("switch", "mechanism", "what `false` does"), switch_rows),
         "phases": _table(("#", "phase", "module", "what it does", "updates"), phase_rows),
+        "literature": _table(("mechanism", "module", "literature", "what it contributes"),
+                             [(f"`{m.name}`", f"`sim/mechanisms/{m.name}.py`", m.literature, m.summary)
+                              for m in mechanisms.ALL]),
         "evidence": _table(("id", "source", "fact (paraphrased)"),
                            [(k, src, text) for k, (src, text) in EVIDENCE.items()]),
         **_baseline_tables(),
