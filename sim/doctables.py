@@ -1,10 +1,14 @@
-"""The parameter and switch tables of docs/model.md, generated from their declarations.
+"""The generated tables of docs/model.md and docs/scenarios.md, from their one definition.
 
-    python -m sim.doctables            # rewrite the generated tables in docs/model.md
-    python -m sim.doctables --check    # exit 1 if docs/model.md is not current (tests run this)
+    python -m sim.doctables            # rewrite the generated tables
+    python -m sim.doctables --check    # exit 1 if a document is not current (tests run this)
 
-Each table sits between ``<!-- generated: NAME -->`` and ``<!-- end generated: NAME -->``;
-everything outside the markers is hand-written prose.
+docs/model.md: the parameters, switches, phases and literature from their declarations
+(``sim.mechanisms``), the evidence register, the baseline's ranges. docs/scenarios.md:
+the scenario library from the scenario files, and the paired effects from
+docs/effects.json (written by ``python -m sim.effects``). Each table sits between
+``<!-- generated: NAME -->`` and ``<!-- end generated: NAME -->``; everything outside
+the markers is hand-written prose.
 """
 
 from __future__ import annotations
@@ -18,7 +22,9 @@ from sim import mechanisms
 from sim.evidence import EVIDENCE
 from sim.mechanisms.spec import Parameter
 
-MODEL_DOC = Path(__file__).resolve().parents[1] / "docs" / "model.md"
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+MODEL_DOC = DOCS / "model.md"
+SCENARIOS_DOC = DOCS / "scenarios.md"
 
 
 def _range(p: Parameter) -> str:
@@ -94,12 +100,34 @@ def tables() -> dict[str, str]:
     }
 
 
+def scenario_tables() -> dict[str, str]:
+    """The scenario library (question and evidence of each file) and the paired effects."""
+    import json
+
+    from sim.config.compose import available_scenarios, load_config
+    from sim.effects import EFFECTS_FILE, render as render_effects
+
+    rows = []
+    for name in sorted(available_scenarios()):
+        info = load_config(name).scenarios[name]
+        rows.append((f"`{name}`", info.question, ", ".join(info.evidence)))
+    effects = render_effects(json.loads(EFFECTS_FILE.read_text())) if EFFECTS_FILE.is_file() else (
+        "(not computed yet: run python -m sim.effects)")
+    return {"scenario-library": _table(("scenario", "question", "evidence"), rows), "paired-effects": effects}
+
+
+def documents() -> dict[Path, dict[str, str]]:
+    """Each generated document and its tables."""
+    return {MODEL_DOC: tables(), SCENARIOS_DOC: scenario_tables()}
+
+
 _BLOCK = re.compile(r"(<!-- generated: (?P<name>[\w-]+) -->\n)(?P<body>.*?)(\n<!-- end generated: (?P=name) -->)", re.S)
 
 
-def render(text: str) -> str:
-    """``text`` with every generated block replaced by its current table."""
-    current = tables()
+def render(text: str, current: dict[str, str] | None = None) -> str:
+    """``text`` with every generated block replaced by its current table (of docs/model.md
+    unless ``current`` is given)."""
+    current = tables() if current is None else current
     found = {m.group("name") for m in _BLOCK.finditer(text)}
     unknown = found - set(current)
     if unknown:
@@ -111,18 +139,22 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m sim.doctables", description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="exit 1 if the document is not current")
     args = parser.parse_args(argv)
-    text = MODEL_DOC.read_text()
-    new = render(text)
-    if args.check:
-        if new != text:
-            print(f"{MODEL_DOC} is not current: run python -m sim.doctables", file=sys.stderr)
-            raise SystemExit(1)
-        return
-    if new != text:
-        from sim.atomic import write_atomic
+    stale = []
+    for path, current in documents().items():
+        text = path.read_text()
+        new = render(text, current)
+        if new == text:
+            continue
+        if args.check:
+            stale.append(str(path))
+        else:
+            from sim.atomic import write_atomic
 
-        write_atomic(MODEL_DOC, lambda tmp: tmp.write_text(new))
-    print(f"{MODEL_DOC}: {len(tables())} generated tables current")
+            write_atomic(path, lambda tmp, new=new: tmp.write_text(new))
+            print(f"{path}: generated tables rewritten")
+    if stale:
+        print(f"not current: {', '.join(stale)}; run python -m sim.doctables", file=sys.stderr)
+        raise SystemExit(1)
 
 
 if __name__ == "__main__":

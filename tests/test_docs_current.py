@@ -5,9 +5,10 @@ from __future__ import annotations
 from sim import doctables, mechanisms
 
 
-def test_model_doc_tables_are_current():
-    text = doctables.MODEL_DOC.read_text()
-    assert doctables.render(text) == text, "docs/model.md is not current: run python -m sim.doctables"
+def test_generated_docs_are_current():
+    for path, current in doctables.documents().items():
+        text = path.read_text()
+        assert doctables.render(text, current) == text, f"{path} is not current: run python -m sim.doctables"
 
 
 def test_every_generated_table_is_in_the_document_and_every_parameter_in_a_table():
