@@ -27,7 +27,8 @@ import pandas as pd
 
 from analysis.errors import AnalysisError, require
 from analysis.report import json_safe, markdown_table, write_csv, write_json, write_text
-from analysis.runs import OUTCOME_LABELS, Sweep, load_sweep
+from analysis.runs import Sweep, load_sweep
+from sim.sweep_table import OUTCOME_LABELS
 from sim.plotstyle import PALETTE, STYLE, figure, save
 
 OUTCOMES = ("p_hold", "index_median")
