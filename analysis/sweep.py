@@ -5,7 +5,8 @@ by default a heatmap over the two parameters the sweep's own sensitivity ranks h
 or P(holds) against one parameter (``--x`` alone, or a one-parameter sweep). This
 command adds what ``sim`` does not read: multirun folders as sweeps (one line per
 scenario), and the printed tables — the ranking of the parameters, then the drawn
-values of a line (P(holds) per value or bin with its 95% interval).
+values: of a line, P(holds) per value or bin with its 95% interval; of a heatmap, P(holds)
+per cell (up to 12 columns).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from analysis.runs import load_sweep
 from sim.sweep_figure import SweepFigure, crossings, sweep_figure
 
 __all__ = ["crossings", "render_markdown", "sweep_plot"]
+
+MAX_PRINTED_COLUMNS = 12  # a heatmap's cell table is printed up to this many columns
 
 
 def render_markdown(result: SweepFigure, threshold: float) -> str:
@@ -36,6 +39,12 @@ def render_markdown(result: SweepFigure, threshold: float) -> str:
         header = (["scenario"] if "scenario" in result.data.columns else []) + [
             result.x, f"P(holds) [95% CI] (tipping level {threshold:g})", "points", "replications"]
         lines += ["", markdown_table(header, rows)]
+    else:
+        cells = result.data.pivot(index=result.y, columns=result.x, values="p_hold").sort_index(ascending=False)
+        if cells.shape[1] <= MAX_PRINTED_COLUMNS:
+            rows = [[f"{y:.4g}", *("—" if np.isnan(v) else f"{v:.2f}" for v in row)] for y, row in zip(cells.index, cells.to_numpy())]
+            lines += ["", f"P(holds) per cell (rows: {result.y}, columns: {result.x}; — no point that ran):", "",
+                      markdown_table([f"{result.y} \\ {result.x}", *(f"{x:.4g}" for x in cells.columns)], rows)]
     return "\n".join(lines) + "\n"
 
 
