@@ -28,13 +28,14 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import MaxNLocator
 
 from analysis import stats
 from analysis.errors import AnalysisError
 from analysis.report import fmt, fmt_ci, fmt_p, markdown_table, write_csv, write_text
 from analysis.runs import Run, find_runs
 from sim.outcomes import wilson_interval
-from sim.plotstyle import PALETTE, STYLE, figure, save
+from sim.plotstyle import PALETTE, STYLE, date_axis, figure, save
 
 REFERENCE_COLOUR = "#555555"
 PANEL_COLUMNS = 4  # small multiples: panels per row
@@ -199,11 +200,19 @@ def render_markdown(table: pd.DataFrame, ref: Run) -> str:
 
 # -- figures -----------------------------------------------------------------------------
 def _wrap(label: str, width: int = 34) -> str:
-    return "\n".join(textwrap.wrap(label, width)) or label
+    """``label`` in lines of about ``width`` characters, broken between words only."""
+    return "\n".join(textwrap.wrap(label, width, break_long_words=False, break_on_hyphens=False)) or label
 
 
 def _x(frame: pd.DataFrame):
     return frame["date"] if "date" in frame.columns else frame["month"]
+
+
+def _time_axis(ax, frame: pd.DataFrame) -> None:
+    if "date" in frame.columns:
+        date_axis(ax, maxticks=4)
+    else:
+        ax.set_xlabel("month")
 
 
 def plot_p_hold(table: pd.DataFrame):
@@ -216,7 +225,8 @@ def plot_p_hold(table: pd.DataFrame):
         ax.axvline(ref.p_hold, color=REFERENCE_COLOUR, ls="--", lw=0.9, label=f"reference: {ref.p_hold:.3f}")
         for yy, r in zip(y, table.itertuples(index=False)):
             colour = REFERENCE_COLOUR if r.reference else PALETTE[0]
-            ax.errorbar(r.p_hold, yy, xerr=[[r.p_hold - r.p_hold_lo], [r.p_hold_hi - r.p_hold]], fmt="s" if r.reference else "o",
+            ax.errorbar(r.p_hold, yy, xerr=[[max(0.0, r.p_hold - r.p_hold_lo)], [max(0.0, r.p_hold_hi - r.p_hold)]],
+                        fmt="s" if r.reference else "o",
                         color=colour, ms=5, capsize=3, lw=1.2)
         ax.set_yticks(y, [_wrap(f"{lbl} (reference)" if is_ref else lbl, 48) for lbl, is_ref in zip(table["label"], table["reference"])])
         ax.set_xlim(-0.02, 1.02)
@@ -232,6 +242,7 @@ def plot_differences(table: pd.DataFrame, ref: Run):
     rows = table[~table["reference"]]
     n = len(rows)
     fig, axes = figure(ncols=2, sharey=True, figsize=(8.0, 1.6 + 0.4 * n), layout="constrained")
+    fig.get_layout_engine().set(wspace=0.15)  # room between the panels' outer tick labels
     with plt.rc_context(STYLE):
         y = np.arange(n)[::-1]
         panels = (("d_p_hold", "ΔP(holds) vs reference (share)"),
@@ -249,6 +260,7 @@ def plot_differences(table: pd.DataFrame, ref: Run):
                     ax.errorbar(est[mask], y[mask], xerr=np.abs(err[:, mask]), fmt="o", color=PALETTE[0], mfc=face,
                                 ms=5, capsize=3, lw=1.2)
             ax.set_xlabel(xlabel)
+            ax.xaxis.set_major_locator(MaxNLocator(5))
         labels = [_wrap(r.label, 40) + (f"\n(no discordant replication of {int(r.d_p_hold_n)})" if d == 0 else "")
                   for r, d in zip(rows.itertuples(index=False), discordant)]
         axes[0].set_yticks(y, labels)
@@ -266,7 +278,7 @@ def _panels(n: int):
     for ax in axes.ravel()[n:]:
         ax.set_visible(False)
     for ax in axes.ravel()[:n]:  # dates under every panel: the one below may be empty
-        ax.tick_params(axis="x", labelbottom=True, labelrotation=30, labelsize=7)
+        ax.tick_params(axis="x", labelbottom=True, labelsize=7)
     return fig, axes.ravel()[:n]
 
 
@@ -297,6 +309,7 @@ def plot_bands(runs: dict[str, Run], ref: Run, table: pd.DataFrame):
             ax.axhline(rupture, color=PALETTE[3], ls=":", lw=1.0)
             _panel_title(ax, row)
             ax.set_ylim(0, 1)
+            _time_axis(ax, frame)
         handles = [plt.Line2D([], [], color=PALETTE[0], lw=1.4, label="median (bands: 25–75%, 5–95%)"),
                    plt.Line2D([], [], color=REFERENCE_COLOUR, ls="--", lw=1.0, label=f"reference median ({ref.label})"),
                    plt.Line2D([], [], color=PALETTE[2], ls="--", lw=0.8, label="hold threshold"),
@@ -339,6 +352,7 @@ def plot_survival(runs: dict[str, Run], ref: Run, table: pd.DataFrame):
                         va="center", fontsize=7, color="#333333")
             _panel_title(ax, row)
             ax.set_ylim(floor, 1.0 + (1.0 - floor) * 0.04)
+            _time_axis(ax, frame)
         handles = [plt.Line2D([], [], color=PALETTE[1], lw=1.5, label="S(t): share not ruptured (band: Wilson 95%)"),
                    plt.Line2D([], [], color=REFERENCE_COLOUR, ls="--", lw=1.0, label=f"reference ({ref.label})")]
         fig.legend(handles=handles, loc="outside lower center", ncol=2, frameon=False, fontsize=7)

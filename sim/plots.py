@@ -20,7 +20,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 
-from sim.plotstyle import DIVERGING, PALETTE, STYLE, figure, save
+from sim.plotstyle import DIVERGING, PALETTE, STYLE, date_axis, figure, save
 from sim.results import Results, month_dates
 
 KEY_WIDTH = 110  # characters per line of an event key under a figure
@@ -124,6 +124,7 @@ def plot_partnership_band(results: Results, ax=None):
                 fontsize=8, bbox={"boxstyle": "round,pad=0.4", "fc": "white", "ec": "#999999"})
         ax.set_ylim(0, 1)
         ax.set_xlim(x.iloc[0], x.iloc[-1])
+        date_axis(ax)
         ax.set_ylabel(f"{a}–{b} partnership index (0–1)")
         ax.set_title(f"{results.scenario}: does the {a}–{b} partnership hold? ({results.pair_index.shape[0]} replications)")
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=7)
@@ -150,7 +151,7 @@ def plot_survival(results: Results, ax=None):
         lo, hi = results.p_hold_ci
         p = results.p_hold
         beside = x.iloc[-1] + (x.iloc[-1] - x.iloc[0]) * 0.03
-        ax.errorbar([beside], [p], yerr=[[p - lo], [hi - p]], fmt="D", ms=5, color=PALETTE[2], capsize=3, lw=1.2,
+        ax.errorbar([beside], [p], yerr=[[max(0.0, p - lo)], [max(0.0, hi - p)]], fmt="D", ms=5, color=PALETTE[2], capsize=3, lw=1.2,
                     label=f"P(holds) at the horizon = {p:.3f} [{lo:.3f}, {hi:.3f}]")
         below = censored - int(results.holds.sum())
         months = results.config.outcome.rupture_months
@@ -165,6 +166,7 @@ def plot_survival(results: Results, ax=None):
             textcoords="offset points", va="top", fontsize=7, color="#333333")
         ax.set_ylim(0, 1.02)
         ax.set_xlim(x.iloc[0], x.iloc[-1] + (x.iloc[-1] - x.iloc[0]) * 0.06)
+        date_axis(ax)
         ax.set_ylabel("share of replications not ruptured")
         never = " (no replication ruptured)" if censored == n else ""
         ax.set_title(f"{results.scenario}: when does the {a}–{b} partnership rupture?{never}")

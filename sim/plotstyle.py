@@ -1,8 +1,9 @@
 """One figure style for runs and analyses: colour-blind-safe palette, print sizes, atomic saves.
 
-Figures are ``matplotlib.figure.Figure`` objects made without pyplot: no GUI backend is
-needed or chosen (headless machines, worker processes), pyplot's global state is left
-alone (a notebook's inline backend keeps working), and nothing has to be closed.
+Figures are ``matplotlib.figure.Figure`` objects on an Agg canvas, made without pyplot:
+no GUI backend is needed or chosen (headless machines, worker processes), pyplot's global
+state is left alone (a notebook's inline backend keeps working), and nothing has to be
+closed.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import matplotlib
 import matplotlib.pyplot as plt
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from sim.atomic import write_atomic
@@ -40,7 +42,17 @@ def figure(*, figsize=None, layout=None, **subplots):
     """A new ``Figure`` and its axes in the house style (``subplots`` as for ``Figure.subplots``)."""
     with plt.rc_context(STYLE):
         fig = Figure(figsize=figsize or STYLE["figure.figsize"], dpi=STYLE["figure.dpi"], layout=layout)
+        FigureCanvasAgg(fig)
         return fig, fig.subplots(**subplots)
+
+
+def date_axis(ax, maxticks: int = 8) -> None:
+    """Calendar months on the x axis: at most ``maxticks`` ticks, concise labels (no overlap)."""
+    import matplotlib.dates as mdates
+
+    locator = mdates.AutoDateLocator(minticks=2, maxticks=maxticks)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
 
 
 def save(fig, folder: Path, stem: str, formats=("png", "pdf")) -> list[Path]:

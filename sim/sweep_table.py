@@ -9,11 +9,12 @@ A batched sweep folder (``python -m sim sweep=grid|lhs|sobol``) holds ``sweep.pa
   replications, Wilson 95% interval (``sim.outcomes.wilson_interval``).
 * ``first_order_shares``: how much of the variance of an outcome over the sweep each
   parameter explains on its own (the first-order sensitivity index, estimated from the
-  points themselves: the correlation ratio η² of the outcome on the parameter's values,
-  or on equal-count bins of them for a continuous design, corrected for the number of
-  groups like an adjusted R²). For a full grid this is the exact main-effect share.
-  It works for every design (grid, LHS, the points of a Saltelli design), so the sweep
-  ranks its own parameters without SALib.
+  points themselves: the correlation ratio η² = Var(E[Y | group]) / Var(Y)). Groups are
+  the parameter's values when it takes at most ``MAX_DISCRETE`` of them (a grid: then
+  η² is the exact main-effect share of the design), else equal-count bins of a
+  continuous design (LHS, the points of a Saltelli design), where the group means are
+  estimated from few points and η² is corrected for that like an adjusted R²:
+  1 − (1 − η²)(n − 1)/(n − k). So the sweep ranks its own parameters, without SALib.
 """
 
 from __future__ import annotations
@@ -173,13 +174,14 @@ def first_order_shares(sweep: Sweep, outcome: str = "p_hold") -> dict[str, float
     total = float(((y - y.mean()) ** 2).sum())
     shares = {}
     for name in sweep.parameters:
-        labels = groups_of(ok[name].to_numpy(float))
+        values = ok[name].to_numpy(float)
+        labels = groups_of(values)
         k = int(labels.max()) + 1
         counts = np.bincount(labels, minlength=k)
         means = np.bincount(labels, weights=y, minlength=k) / np.maximum(counts, 1)
         eta2 = float((counts * (means - y.mean()) ** 2).sum() / total)
-        dof = y.size - k
-        shares[name] = max(0.0, 1 - (1 - eta2) * (y.size - 1) / dof) if dof > 0 else eta2
+        binned = np.unique(values).size > MAX_DISCRETE
+        shares[name] = max(0.0, 1 - (1 - eta2) * (y.size - 1) / (y.size - k)) if binned and y.size > k else eta2
     return shares
 
 
