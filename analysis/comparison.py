@@ -210,7 +210,7 @@ def _x(frame: pd.DataFrame):
 
 def _time_axis(ax, frame: pd.DataFrame) -> None:
     if "date" in frame.columns:
-        date_axis(ax, maxticks=4)
+        date_axis(ax, maxticks=5)
     else:
         ax.set_xlabel("month")
 

@@ -47,7 +47,8 @@ def figure(*, figsize=None, layout=None, **subplots):
 
 
 def date_axis(ax, maxticks: int = 8) -> None:
-    """Calendar months on the x axis: at most ``maxticks`` ticks, concise labels (no overlap)."""
+    """Calendar months on the x axis: at most ``maxticks`` ticks (≥ 5: matplotlib's locator finds an
+    interval for every horizon of 1–240 months), concise labels (no overlap)."""
     import matplotlib.dates as mdates
 
     locator = mdates.AutoDateLocator(minticks=2, maxticks=maxticks)

@@ -43,6 +43,14 @@ def assert_image(path: Path):
         assert extrema[0] < extrema[1], f"{path} is a blank image"
 
 
+def assert_documented(folder: Path) -> None:
+    """Every file a command wrote is named in docs/analysis.md (a sweep figure by its pattern)."""
+    docs = (ROOT / "docs" / "analysis.md").read_text()
+    for path in folder.iterdir():
+        name = "sweep_<x>" if path.name.startswith("sweep_") else path.stem
+        assert f"`{name}" in docs or f"{name}." in docs, f"{path.name} is not in docs/analysis.md"
+
+
 def tree(folder: Path) -> set[str]:
     return {str(p.relative_to(folder)) for p in folder.rglob("*")} if folder.exists() else set()
 
@@ -75,6 +83,7 @@ def test_compare_multirun(multirun, tmp_path):
         assert_image(out / f"{stem}.png")
         assert (out / f"{stem}.pdf").stat().st_size > 1000
     assert (out / "report.html").exists()
+    assert_documented(out)
     table = pd.read_csv(out / "comparison.csv")
     assert len(table) == len(CI_VALUES)
     assert table["reference"].sum() == 1
@@ -193,6 +202,7 @@ def test_sweep_line_1d(tmp_path):
     data = pd.read_csv(stem + ".csv")
     assert len(data) == 21 and (data["p_hold_lo"] <= data["p_hold"]).all() and (data["p_hold"] <= data["p_hold_hi"]).all()
     assert "crosses 0.5" in proc.stdout
+    assert_documented(folder / "analysis")
 
 
 def test_sweep_line_finds_tipping_point():
@@ -276,6 +286,7 @@ def test_sensitivity_sobol_recovers_linear_ranking(tmp_path):
     assert_image(tmp_path / "o" / "sensitivity.png")
     assert (tmp_path / "o" / "sensitivity.md").read_text().count("| x1 |") == 2
     assert json.loads((tmp_path / "o" / "sensitivity.json").read_text())["method"] == "sobol"
+    assert_documented(tmp_path / "o")
     from analysis import sensitivity
     from analysis.sensitivity_indices import plot_indices
     from tests.test_figures import overlapping_labels
@@ -333,6 +344,7 @@ def test_discover_finds_breaking_region(tmp_path):
     assert_image(tmp_path / "o" / "discover_tradeoff.png")
     assert_image(tmp_path / "o" / "discover_boxes.png")
     assert (tmp_path / "o" / "discover.md").exists()
+    assert_documented(tmp_path / "o")
 
 
 def test_discover_two_dimensional_region(tmp_path):
