@@ -270,7 +270,11 @@ def plot_differences(table: pd.DataFrame, ref: Run):
     return fig
 
 
-def _panels(n: int):
+def _panels(runs: dict[str, Run], table: pd.DataFrame):
+    """Small multiples: a figure with one panel per run that has a partnership table, and
+    ``(axes, table row, run)`` of each panel in the table's order."""
+    rows = [r for r in table.itertuples(index=False) if runs[r.label].partnership is not None]
+    n = len(rows)
     ncols = min(PANEL_COLUMNS, n)
     nrows = -(-n // ncols)
     fig, axes = figure(nrows=nrows, ncols=ncols, sharex=True, sharey=True, squeeze=False,
@@ -279,7 +283,7 @@ def _panels(n: int):
         ax.set_visible(False)
     for ax in axes.ravel()[:n]:  # dates under every panel: the one below may be empty
         ax.tick_params(axis="x", labelbottom=True, labelsize=7)
-    return fig, axes.ravel()[:n]
+    return fig, [(ax, row, runs[row.label]) for ax, row in zip(axes.ravel(), rows)]
 
 
 def _panel_title(ax, row) -> None:
@@ -291,19 +295,16 @@ def _panel_title(ax, row) -> None:
 def plot_bands(runs: dict[str, Run], ref: Run, table: pd.DataFrame):
     """Small multiples: each run's index band with the reference's median and the thresholds."""
     pair = "–".join(ref.summary.get("pair", ["?", "?"]))
-    shown = [r for r in table.itertuples(index=False) if runs[r.label].partnership is not None]
-    fig, axes = _panels(len(shown))
-    ref_frame = ref.partnership
+    fig, panels = _panels(runs, table)
     with plt.rc_context(STYLE):
-        for ax, row in zip(axes, shown):
-            run = runs[row.label]
+        for ax, row, run in panels:
             frame = run.partnership
             x = _x(frame)
             ax.fill_between(x, frame["index_q05"], frame["index_q95"], color=PALETTE[0], alpha=0.18, lw=0)
             ax.fill_between(x, frame["index_q25"], frame["index_q75"], color=PALETTE[0], alpha=0.35, lw=0)
             ax.plot(x, frame["index_q50"], color=PALETTE[0], lw=1.4, zorder=3)
-            if run is not ref and ref_frame is not None:  # underneath: an equal run stays visible
-                ax.plot(_x(ref_frame), ref_frame["index_q50"], color=REFERENCE_COLOUR, ls="--", lw=1.0, zorder=2)
+            if run is not ref and ref.partnership is not None:  # underneath: an equal run stays visible
+                ax.plot(_x(ref.partnership), ref.partnership["index_q50"], color=REFERENCE_COLOUR, ls="--", lw=1.0, zorder=2)
             hold, rupture = run.outcome["hold_threshold"], run.outcome["rupture_threshold"]
             ax.axhline(hold, color=PALETTE[2], ls="--", lw=0.8)
             ax.axhline(rupture, color=PALETTE[3], ls=":", lw=1.0)
@@ -330,22 +331,18 @@ def _survival_band(frame: pd.DataFrame, n: int) -> tuple[np.ndarray, np.ndarray]
 def plot_survival(runs: dict[str, Run], ref: Run, table: pd.DataFrame):
     """Small multiples of S(t) with Wilson bands and the reference's S(t), on one zoomed axis."""
     pair = "–".join(ref.summary.get("pair", ["?", "?"]))
-    shown = [r for r in table.itertuples(index=False) if runs[r.label].partnership is not None]
-    bands = {row.label: _survival_band(runs[row.label].partnership, runs[row.label].n) for row in shown}
-    lowest = min(float(np.nanmin(lo)) for lo, _ in bands.values())
+    fig, panels = _panels(runs, table)
+    bands = [_survival_band(run.partnership, run.n) for _, _, run in panels]
+    lowest = min(float(np.nanmin(lo)) for lo, _ in bands)
     floor = min(0.9, np.floor(lowest * 20) / 20)  # at least the top tenth, so curves at 1 stay apart from the frame
-    fig, axes = _panels(len(shown))
-    ref_frame = ref.partnership
     with plt.rc_context(STYLE):
-        for ax, row in zip(axes, shown):
-            run = runs[row.label]
+        for (ax, row, run), (lo, hi) in zip(panels, bands):
             frame = run.partnership
             x = _x(frame)
-            lo, hi = bands[row.label]
             ax.fill_between(x, lo, hi, step="post", color=PALETTE[1], alpha=0.3, lw=0)
             ax.step(x, frame["survival"], where="post", color=PALETTE[1], lw=1.5, zorder=3)
-            if run is not ref and ref_frame is not None:  # underneath and wider: both stay visible at 1.0
-                ax.step(_x(ref_frame), ref_frame["survival"], where="post", color=REFERENCE_COLOUR, ls="--", lw=2.2,
+            if run is not ref and ref.partnership is not None:  # underneath and wider: both stay visible at 1.0
+                ax.step(_x(ref.partnership), ref.partnership["survival"], where="post", color=REFERENCE_COLOUR, ls="--", lw=2.2,
                         alpha=0.6, zorder=2)
             if float(frame["survival"].min()) == 1.0:
                 ax.text(0.5, 0.45, f"no rupture in\n{run.n} replications", transform=ax.transAxes, ha="center",

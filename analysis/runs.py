@@ -204,22 +204,17 @@ def assign_labels(runs: list[Run]) -> None:
 # sweeps: a batched sweep folder is read by sim (``sim.sweep_table``); a multirun becomes one
 # --------------------------------------------------------------------------------------
 def load_sweep(path, scenario: str | None = None) -> Sweep:
-    """A batched sweep folder (``sweep.parquet``) or a multirun folder as a sweep."""
+    """A batched sweep folder (``sweep.parquet``, read by ``sim.sweep_table``) or a multirun folder as a sweep."""
     folder = Path(path)
-    if not folder.exists():
-        raise AnalysisError(str(path), "no such folder; give a sweep folder (with sweep.parquet) or a multirun folder")
-    if folder.is_file():
-        if folder.name != SWEEP_TABLE:
-            raise AnalysisError(str(path), "not a folder; give a sweep folder (with sweep.parquet) or a multirun folder")
-        folder = folder.parent
-    if (folder / SWEEP_TABLE).exists():
-        if scenario is not None:
-            raise AnalysisError("--scenario", "only applies to multirun folders, not to a batched sweep")
-        with translated():
-            return read_sweep(folder)
-    if any(folder.rglob(SUMMARY)):
-        return _multirun_sweep(folder, scenario)
-    raise AnalysisError(str(path), "no sweep found (no sweep.parquet and no run folders with summary.json below it)")
+    if folder.is_dir() and not (folder / SWEEP_TABLE).exists():
+        if any(folder.rglob(SUMMARY)):
+            return _multirun_sweep(folder, scenario)
+        raise AnalysisError(str(path), "no sweep found (no sweep.parquet and no run folders with summary.json below it)")
+    with translated():
+        sweep = read_sweep(folder)
+    if scenario is not None:
+        raise AnalysisError("--scenario", "only applies to multirun folders, not to a batched sweep")
+    return sweep
 
 
 def _as_number(value: str) -> float | None:
