@@ -51,15 +51,15 @@ def page(title: str, body: str) -> str:
 
 def table(header: Sequence[str], rows: Iterable[Sequence], numeric: Sequence[bool] | None = None,
           css_class: str = "") -> str:
-    """An HTML table; cells are escaped, ``numeric`` columns right-aligned."""
+    """An HTML table; cells are escaped, ``numeric`` columns right-aligned, no header row if ``header`` is blank."""
     numeric = list(numeric or [False] * len(header))
-    head = "".join(f"<th>{esc(h)}</th>" for h in header)
+    head = f"<thead><tr>{''.join(f'<th>{esc(h)}</th>' for h in header)}</tr></thead>" if any(header) else ""
     body = []
     for row in rows:
         cells = "".join(f'<td class="num">{esc(c)}</td>' if num else f"<td>{esc(c)}</td>" for c, num in zip(row, numeric))
         body.append(f"<tr>{cells}</tr>")
     cls = f' class="{css_class}"' if css_class else ""
-    return f"<table{cls}><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    return f"<table{cls}>{head}<tbody>{''.join(body)}</tbody></table>"
 
 
 def figure_html(src: str, caption: str, pdf: str | None = None, page_folder: Path | None = None) -> str:
