@@ -72,7 +72,7 @@ def to_dataset(results: Results) -> xr.Dataset:
     """The labeled trajectories of ``results`` (see module doc)."""
     import xarray as xr
 
-    from sim.results import cell_kind, month_dates
+    from sim.aggregate import cell_kind, month_dates
 
     roster = list(results.roster)
     where = {code: k for k, code in enumerate(roster)}

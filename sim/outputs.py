@@ -18,9 +18,12 @@ Files (each opens in one line: ``pd.read_parquet(path)``, ``xr.open_dataset(path
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sim.atomic import write_atomic, write_json
-from sim.results import Results
+
+if TYPE_CHECKING:
+    from sim.results import Results
 
 SUMMARY = "summary.json"
 RESOLVED_CONFIG = "config.resolved.yaml"

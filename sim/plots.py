@@ -16,12 +16,16 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import matplotlib.pyplot as plt
 import numpy as np
 
+from sim.aggregate import month_dates
 from sim.plotstyle import DIVERGING, PALETTE, STYLE, date_axis, figure, save
-from sim.results import Results, month_dates
+
+if TYPE_CHECKING:
+    from sim.results import Results
 
 KEY_WIDTH = 110  # characters per line of an event key under a figure
 

@@ -14,9 +14,12 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sim.plotstyle import STYLE
-from sim.results import Results
+
+if TYPE_CHECKING:
+    from sim.results import Results
 
 CSS = """
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 1100px; margin: 2em auto;

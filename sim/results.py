@@ -13,12 +13,11 @@ short table of its headline numbers.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from importlib.metadata import PackageNotFoundError, version
 
 import numpy as np
 import pandas as pd
 
-from sim.aggregate import QUANTILES, Cell
+from sim.aggregate import QUANTILES, Cell, month_dates
 from sim.config.schema import SimConfig
 from sim.outcomes import (
     NO_RUPTURE,
@@ -28,25 +27,6 @@ from sim.outcomes import (
     survival_curve,
     wilson_interval,
 )
-
-
-def package_version() -> str:
-    try:
-        return version("alliance-sim")
-    except PackageNotFoundError:  # running from a checkout without install
-        return "0+unknown"
-
-
-def month_dates(start: str, months: int) -> pd.DatetimeIndex:
-    """First day of each simulated month; month 0 is ``start`` (YYYY-MM)."""
-    return pd.date_range(pd.Timestamp(f"{start}-01"), periods=months, freq="MS")
-
-
-def cell_kind(cell: Cell) -> str:
-    """``dyad`` (source towards target), ``actor`` (source only) or ``world`` (neither)."""
-    if cell.source == "world":
-        return "world"
-    return "dyad" if cell.target else "actor"
 
 
 @dataclass

@@ -59,6 +59,14 @@ _Dumper.add_representer(list, lambda dumper, data: dumper.represent_sequence(
     "tag:yaml.org,2002:seq", data, flow_style=not any(isinstance(x, (dict, list)) for x in data)))
 
 
+def package_version() -> str:
+    """This package's version ("0+unknown" when run from a checkout without install)."""
+    try:
+        return version("alliance-sim")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
 def package_versions() -> dict[str, str]:
     """{"python": "3.11.7", "numba": ..., ...}; a package that is not installed shows as such."""
     out = {"python": platform.python_version()}

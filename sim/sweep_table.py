@@ -23,7 +23,6 @@ import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import get_args
 
 import numpy as np
 import pandas as pd
@@ -200,35 +199,17 @@ def ranking(sweep: Sweep) -> tuple[str, list[tuple[str, float]]]:
 
 
 # -- axis labels --------------------------------------------------------------------------
-def _field_model(section: str):
-    """The pydantic model of one section of ``SimConfig`` (``actors`` -> the actor model)."""
-    from sim.config.schema import SimConfig
-
-    annotation = SimConfig.model_fields[section].annotation
-    while get_args(annotation):
-        annotation = get_args(annotation)[-1]
-    return annotation
-
-
-_SECTIONS = {"world": ("world", 1), "dynamics": ("dynamics", 1), "actors": ("actors", 2),
-             "relations": ("relation_defaults", 3), "relation_defaults": ("relation_defaults", 1)}
-
-
 def parameter_unit(path: str) -> str | None:
-    """The unit of a schema path from its field description (None for other paths)."""
+    """The declared unit of a schema path (``sim.mechanisms``; None for other paths)."""
+    from sim import mechanisms
+
     parts = path.split(".")
-    if parts[0] not in _SECTIONS:
+    section, depth = {"world": ("world", 2), "dynamics": ("dynamics", 2), "actors": ("actor", 3),
+                      "relations": ("relation", 4)}.get(parts[0], (None, 0))
+    if section is None or len(parts) != depth:
         return None
-    section, at = _SECTIONS[parts[0]]
-    model = _field_model(section)
-    if len(parts) != at + 1 or parts[at] not in model.model_fields:
-        return None
-    description = model.model_fields[parts[at]].description or ""
-    if "[logit]" in description:
-        return "logit weight"
-    if "[1/month]" in description:
-        return "per month"
-    return "dimensionless"
+    declared = {p.name: p for p in mechanisms.section(section)}.get(parts[-1])
+    return declared.unit if declared is not None else None
 
 
 def parameter_label(path: str, swept: tuple[float, float] | None = None, sep: str = " ") -> str:

@@ -184,7 +184,7 @@ def test_sweep_figure_axes_span_the_swept_range_and_explain_empty_cells(tmp_path
     ax = fig.axes[0]
     assert mode == "binned" and ax.get_xlim() == pytest.approx((0.2, 0.8)) and ax.get_ylim() == pytest.approx((1, 5))
     assert "swept 0.2–0.8" in ax.get_xlabel() and ax.get_xlabel() == parameter_label("world.war", (0.2, 0.8))
-    assert "dimensionless" in ax.get_xlabel() and "logit weight" in ax.get_ylabel()
+    assert "intensity" in ax.get_xlabel() and "logit per unit trust" in ax.get_ylabel()  # declared units
     empty = int((table["status"] == "no design point").sum())
     assert empty > 0  # nothing was sampled above war = 0.5
     legend = [t.get_text() for t in ax.get_legend().get_texts()]

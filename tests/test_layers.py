@@ -55,7 +55,6 @@ def test_sim_never_imports_analysis():
     assert not {m: d for m, d in offenders.items() if d}, "sim imports analysis"
 
 
-@pytest.mark.xfail(strict=True, reason="results -> outputs -> plots -> results (being untangled with the output work)")
 def test_no_import_cycles():
     graph = import_graph()
     cycles = []

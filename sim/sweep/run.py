@@ -86,7 +86,7 @@ def plan_sweep(node, config: SimConfig, base: Path | None = None) -> tuple[Sweep
 
 def manifest(config: SimConfig, spec: SweepSpec, overrides, digest: str, seed: int) -> dict:
     """Content of ``sweep.json`` (read by ``python -m analysis``)."""
-    from sim.results import package_version
+    from sim.runinfo import package_version
 
     return {
         "method": spec.method,
