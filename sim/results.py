@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from sim.aggregate import QUANTILES, Cell, month_dates
+from sim.aggregate import QUANTILES, Cell, cell_kind, month_dates
 from sim.config.schema import SimConfig
+from sim.runinfo import package_version
 from sim.outcomes import (
     NO_RUPTURE,
     holds,
