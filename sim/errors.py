@@ -2,9 +2,16 @@
 
 
 class ConfigError(ValueError):
-    """Bad input (config value, scenario, event, path). ``str()`` is the one-line message."""
+    """Bad input (config value, scenario, event, path). ``str()`` is the one-line message.
+
+    Picklable, so a failing job in a worker process (Hydra's joblib launcher) reports
+    the same line.
+    """
 
     def __init__(self, key: str, message: str):
         self.key = key
         self.message = message
         super().__init__(f"{key}: {message}" if key else message)
+
+    def __reduce__(self):
+        return type(self), (self.key, self.message)
