@@ -14,6 +14,7 @@ prints one line saying what was kept (exit status 130).
 from __future__ import annotations
 
 import math
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -130,12 +131,26 @@ def objective_value(summary: dict, name: str) -> float:
         elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
             node = node[int(part)]
         else:
-            raise ConfigError("objective", f"{name!r} is not in summary.json; allowed: {', '.join(numeric_paths(summary))}")
+            raise ConfigError("objective", f"{name!r} is not in summary.json; allowed: {_patterns(summary)}")
     if node is None:
         return math.nan
     if isinstance(node, bool) or not isinstance(node, (int, float)):
-        raise ConfigError("objective", f"{name!r} is not a number; allowed: {', '.join(numeric_paths(summary))}")
+        raise ConfigError("objective", f"{name!r} is not a number; allowed: {_patterns(summary)}")
     return float(node)
+
+
+def _patterns(summary: dict) -> str:
+    """The numeric paths of a summary with actor codes shown as <A>, <B> (one of each form)."""
+    import re
+
+    codes = "|".join(re.escape(c) for c in summary.get("final_trust", {}))
+    forms = []
+    for path in numeric_paths(summary):
+        form = re.sub(rf"(?<=[.-])({codes})(?=[.-]|$)", "<A>", path) if codes else path
+        form = form.replace("<A>.<A>", "<A>.<B>").replace("<A>-<A>", "<A>-<B>")
+        if form not in forms:
+            forms.append(form)
+    return ", ".join(forms)
 
 
 def numeric_paths(node, prefix: str = "") -> list[str]:
@@ -234,7 +249,6 @@ def _prepare(args: Args, source) -> list[str]:
 def _completion_line() -> None:
     """Hydra's completion query reads ``COMP_LINE`` and strips ``python script.py`` or an
     app name from it, not ``python -m sim``: present that form as the app name."""
-    import os
     import re
 
     line = os.environ.get("COMP_LINE")
@@ -254,9 +268,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         print(f"error: {err}", file=sys.stderr)
         raise SystemExit(EXIT_BAD_INPUT) from None
     sys.argv = [sys.argv[0], *args.flags, *overrides]
+    os.environ.setdefault("HYDRA_FULL_ERROR", "1")  # a failed job's ConfigError reaches the handler below
     run = hydra.main(version_base="1.3", config_path=str(source.primary), config_name=source.name)(_task)
     try:
         run()
+    except ConfigError as err:  # a job of a multirun (validated points fail only on what runs reveal)
+        print(f"error: {err}", file=sys.stderr)
+        raise SystemExit(EXIT_BAD_INPUT) from None
     except KeyboardInterrupt as stop:
         kept = str(stop) or ("no results for the run in progress (a run folder is complete once it holds "
                              "summary.json); finished jobs of a multirun keep theirs")

@@ -606,7 +606,8 @@ def _container(cfg: DictConfig) -> dict:
         return OmegaConf.to_container(OmegaConf.masked_copy(cfg, [k for k in cfg if k != "hydra"]), resolve=True)
     except OmegaConfBaseException as err:
         key = getattr(err, "full_key", None) or "config"
-        raise ConfigError(str(key), f"cannot resolve: {str(err).splitlines()[0]}") from None
+        text = re.sub(r"^\w+ raised while resolving interpolation: ", "", str(err).splitlines()[0]).strip('"')
+        raise ConfigError(str(key), f"cannot resolve: {text}") from None
 
 
 def _assign(data: dict, overrides: list) -> bool:
