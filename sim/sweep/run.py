@@ -133,7 +133,7 @@ def run_sweep(config: SimConfig, spec: SweepSpec, *, overrides=(), folder: Path 
         try:
             _evaluate(store, config, spec, targets, points, todo, mine, progress)
         except KeyboardInterrupt:
-            kept = len([p for p in mine if p in store.done_points()])
+            kept = len(set(mine) & store.done_points())
             raise SweepInterrupted(f"kept {kept} of {len(mine)} points in {folder}; the same command resumes") from None
         table = store.merge(points.shape[0], {"complete": True})
     return SweepOutcome(folder, points.shape[0], len(todo), len(mine) - len(todo), table)
