@@ -289,12 +289,20 @@ def _record_multirun(hydra_overrides: list[str], typed: list[str]) -> None:
     from omegaconf import OmegaConf
 
     from sim.atomic import write_atomic
-    from sim.config.compose import _split
+    from sim.config.compose import _split, as_typed
 
     folder = next((Path(_split(o)[2].strip("'")) for o in hydra_overrides if _split(o)[1] == "hydra.sweep.dir"), None)
-    path = folder / "multirun.yaml" if folder else None
-    if path is None or not path.is_file():
+    if folder is None:
         return
-    record = OmegaConf.load(path)
-    record.hydra.overrides.task = [o for o in typed if not _split(o)[1].startswith("hydra")]
-    write_atomic(path, lambda tmp: OmegaConf.save(record, tmp))
+    path = folder / "multirun.yaml"
+    if path.is_file():
+        record = OmegaConf.load(path)
+        record.hydra.overrides.task = [o for o in typed if not _split(o)[1].startswith("hydra")]
+        write_atomic(path, lambda tmp: OmegaConf.save(record, tmp))
+    best = folder / "optimization_results.yaml"  # the Optuna sweeper's, keyed by the rewritten overrides
+    if best.is_file():
+        result = OmegaConf.load(best)
+        if "best_params" in result:
+            params = {as_typed([f"{k}=_"])[0][:-2]: v for k, v in result.best_params.items()}
+            result.best_params = params
+            write_atomic(best, lambda tmp: OmegaConf.save(result, tmp))
