@@ -229,7 +229,7 @@ def _informational(args: Args) -> bool:
 
 def _prepare(args: Args, source) -> list[str]:
     """The overrides to hand to Hydra; prints the answer itself for ``--cfg job|all``."""
-    from sim.config.compose import normalise, preflight, register_scenarios
+    from sim.config.compose import normalise_here, preflight, register_scenarios
 
     if "--experimental-rerun" in args.options:
         raise ConfigError("--experimental-rerun", "refused: it unpickles the given file, which can run code "
@@ -243,7 +243,7 @@ def _prepare(args: Args, source) -> list[str]:
         raise SystemExit(0)
     register_scenarios()
     _completion_line()
-    return normalise(args.overrides, source=source) if args.overrides else []
+    return normalise_here(args.overrides, source) if args.overrides else []
 
 
 def _completion_line() -> None:
