@@ -101,12 +101,12 @@ def _task(cfg) -> float | None:
     typed = as_typed(hydra_cfg.overrides.task)
     folder = Path(hydra_cfg.runtime.output_dir)
     _record_typed(folder / str(hydra_cfg.output_subdir), typed)
-    remove_stale(folder.parent.parent, depth=2)  # temporaries of killed runs beside this one
     try:
         config = validate(cfg)
         if cfg.get("sweep") is not None:
-            _sweep_task(cfg, config, hydra_cfg, typed)
+            _sweep_task(cfg, config, hydra_cfg, typed)  # the sweep's store cleans its own folder
             return None
+        remove_stale(folder.parent.parent, depth=2)  # temporaries of killed runs beside this one
         results = simulate(config, progress=True)
         results.overrides = tuple(typed)
         value = objective_value(results.summary(), str(cfg.get("objective") or "p_hold"))

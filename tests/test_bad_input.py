@@ -392,3 +392,13 @@ def test_subprocess_bad_input_has_no_traceback(argv, tmp_path):
     assert proc.returncode == EXIT_BAD_INPUT, proc.stderr
     assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
     assert os.listdir(tmp_path) == []
+
+
+def test_a_failing_job_in_a_joblib_worker_is_one_error_line(tmp_path):
+    """ConfigError crosses the process boundary (picklable): no BrokenProcessPool."""
+    proc = run_cli(["-m", "objective=nope,p_hold", "replications=5", "horizon_months=3", "output.figures=false"],
+                   cwd=tmp_path)
+    assert proc.returncode == EXIT_BAD_INPUT, proc.stderr
+    errors = [line for line in proc.stderr.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 1 and errors[0].startswith("error: objective: 'nope' is not in summary.json; allowed: p_hold")
+    assert "BrokenProcessPool" not in proc.stderr and "Traceback" not in proc.stderr
