@@ -350,12 +350,15 @@ def test_bad_roster_in_a_config_dir_is_validated_before_the_job(tmp_path, cwd, c
              "actors.AAA.capability: 7 is out of range; allowed [0, 1]")
 
 
-def test_a_config_of_ones_own_is_used_by_preflight(tmp_path, cwd, capsys):
-    folder = tmp_path / "mine"
+def test_a_config_of_ones_own_is_used_by_preflight(tmp_path):
+    folder, cwd = tmp_path / "mine", tmp_path / "cwd"
     folder.mkdir()
+    cwd.mkdir()
     (folder / "study.yaml").write_text("defaults:\n  - config\n  - _self_\nreplications: 0\n")
-    _refused(["--config-dir", str(folder), "--config-name", "study"], cwd, capsys,
-             "replications: Input should be greater than or equal to 1")
+    proc = run_cli(["--config-dir", str(folder), "--config-name", "study"], cwd=cwd)  # a fresh process
+    assert proc.returncode == EXIT_BAD_INPUT and proc.stderr.count("\n") == 1, proc.stderr
+    assert "replications: Input should be greater than or equal to 1" in proc.stderr
+    assert os.listdir(cwd) == []
 
 
 def test_unselected_anchor_bomb_is_never_parsed(tmp_path, cwd, capsys, monkeypatch):

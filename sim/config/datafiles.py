@@ -93,36 +93,40 @@ def unknown_option(group: str, name: str, source: Source) -> ConfigError:
     return ConfigError(group, f"unknown {group} {name!r}; allowed: {', '.join(allowed)}")
 
 
-def _primary_defaults(source: Source) -> dict[str, list[str]]:
-    """The options the primary config's defaults list selects, per group (trusted file)."""
-    path = source.primary / f"{source.name}.yaml"
-    if not path.is_file() and source.extra is not None:
-        path = source.extra / f"{source.name}.yaml"
-    if not path.is_file():
-        raise ConfigError("--config-name", f"no config {source.name!r} in {source.primary}")
+def _primary_defaults(source: Source, name: str | None = None, seen: frozenset = frozenset()) -> dict[str, set[str]]:
+    """Every option of the data groups that the primary config's defaults list (and the
+    configs it includes, e.g. ``- config``) may select (trusted files)."""
+    name = name or source.name
+    dirs = [source.primary] + ([source.extra] if source.extra else [])
+    path = next((d / f"{name}.yaml" for d in dirs if (d / f"{name}.yaml").is_file()), None)
+    if path is None:
+        raise ConfigError("--config-name", f"no config {name!r} in {', '.join(map(str, dirs))}")
     try:
         defaults = OmegaConf.to_container(OmegaConf.load(path)).get("defaults") or []
     except Exception as err:  # noqa: BLE001 - the user's primary config: name the file
         raise ConfigError(f"config {path}", str(err).splitlines()[0]) from None
-    chosen: dict[str, list[str]] = {}
+    chosen: dict[str, set[str]] = {}
     for entry in defaults:
-        if isinstance(entry, dict):
+        if isinstance(entry, str) and entry != "_self_" and entry not in seen:
+            for group, options in _primary_defaults(source, entry, seen | {name}).items():
+                chosen.setdefault(group, set()).update(options)
+        elif isinstance(entry, dict):
             for group, option in entry.items():
+                group = str(group).removeprefix("override ").lstrip("/")
                 if group in _DATA_GROUPS and option is not None:
-                    chosen[group] = list(option) if isinstance(option, list) else [str(option)]
+                    chosen.setdefault(group, set()).update(map(str, option if isinstance(option, list) else [option]))
     return chosen
 
 
 def _selected(parsed: list, source: Source) -> dict[str, set[str]]:
     """Every option of the data groups that any run of the command may select."""
-    chosen = {g: set(v) for g, v in _primary_defaults(source).items()}
+    chosen = _primary_defaults(source)
     for o in parsed:
         group = o.key_or_group
         if group not in _DATA_GROUPS:
             continue
         if o.is_delete():
-            chosen.pop(group, None)
-            continue
+            continue  # Hydra still looks the default option up to delete it: keep it registered
         names: set[str] = set()
         if o.value_type is not None and o.value_type.name == "GLOB_CHOICE_SWEEP":
             glob = o.value()
@@ -135,7 +139,7 @@ def _selected(parsed: list, source: Source) -> dict[str, set[str]]:
         else:
             value = o.value()
             names = set(map(str, value)) if isinstance(value, list) else {str(value)}
-        chosen[group] = names
+        chosen.setdefault(group, set()).update(names)
     return chosen
 
 
