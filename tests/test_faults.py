@@ -93,7 +93,8 @@ def test_only_stale_temporaries_are_removed(config, tmp_path):
 
 
 def test_two_identical_sweeps_in_one_folder_do_not_duplicate_work(tmp_path):
-    args = ["sweep=lhs", "sweep.points=48", "replications=4", "batch_size=4", "horizon_months=12",
+    n = 2000  # several seconds of work, so the two jobs overlap
+    args = ["sweep=lhs", f"sweep.points={n}", "replications=20", "batch_size=20", "horizon_months=24",
             "output.figures=false", "sweep.dir=shared"]
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     procs = [subprocess.Popen([sys.executable, "-m", "sim", *args], cwd=tmp_path, env=env, text=True,
@@ -101,10 +102,10 @@ def test_two_identical_sweeps_in_one_folder_do_not_duplicate_work(tmp_path):
     outs = [p.communicate(timeout=600) for p in procs]
     assert all(p.returncode == 0 for p in procs), [o[1] for o in outs]
     evaluated = [int(o[0].split("(")[1].split(" evaluated")[0]) for o in outs]
-    assert sorted(evaluated) == [0, 48], outs  # the second waited, then found every point done
+    assert sorted(evaluated) == [0, n], outs  # the second waited, then found every point done
     assert any("waiting:" in o[1] for o in outs)
     table = pd.read_parquet(tmp_path / "shared" / "sweep.parquet")
-    assert table["point"].tolist() == list(range(48))
+    assert table["point"].tolist() == list(range(n))
 
 
 def test_a_finished_sweep_is_not_rewritten_as_incomplete(config, tmp_path):
