@@ -189,12 +189,12 @@ def _sweep_task(cfg, config, hydra_cfg, typed: list[str]) -> None:
     outcome = run_sweep(config, spec, overrides=tuple(typed), folder=folder, progress=True)
     print(outcome.report())
     if outcome.complete and config.output.figures:
-        from analysis import AnalysisError, sweep_plot
+        from sim.sweep_figure import sweep_figure
 
         try:
-            plot = sweep_plot(folder, out=folder / "figures")
+            plot = sweep_figure(folder)
             print(f"  figure: {plot.text.split(': ', 1)[-1]} -> {folder / 'figures'}")
-        except AnalysisError as err:
+        except ConfigError as err:
             print(f"  no figure: {err}")
 
 
