@@ -8,6 +8,7 @@ closed.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import matplotlib
@@ -56,8 +57,19 @@ def date_axis(ax, maxticks: int = 8) -> None:
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
 
 
+_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
+
+
+def safe_stem(name: str) -> str:
+    """A file stem made from data (a parameter name, a scenario): only letters, digits and
+    ``_.-``, no leading dot, so it cannot leave its folder or hide (docs/security.md)."""
+    stem = _UNSAFE.sub("_", name).lstrip(".") or "figure"
+    return stem[:120]
+
+
 def save(fig, folder: Path, stem: str, formats=("png", "pdf")) -> list[Path]:
-    """Save ``fig`` as ``folder/stem.<fmt>`` for each format, atomically."""
+    """Save ``fig`` as ``folder/<safe stem>.<fmt>`` for each format, atomically."""
+    stem = safe_stem(stem)
     paths = []
     with plt.rc_context(STYLE):
         for fmt in formats:

@@ -33,7 +33,7 @@ from matplotlib.patches import Patch
 
 from sim.atomic import write_atomic
 from sim.errors import ConfigError
-from sim.plotstyle import DIVERGING, PALETTE, STYLE, figure, save
+from sim.plotstyle import DIVERGING, PALETTE, STYLE, figure, safe_stem, save
 from sim.sweep_table import OUTCOME_LABELS, Sweep, groups_of, parameter_label, pool, ranking, read_sweep
 
 EMPTY = "#d9d9d9"
@@ -300,5 +300,5 @@ def sweep_figure(source, out=None, x: str | None = None, y: str | None = None, t
     failed = f"; {sweep.n_failed} failed point(s) left out" if sweep.n_failed else ""
     result.text = f"sweep {sweep.folder} ({sweep.method}, {len(ok)} points{failed}): {text}"
     result.written += save(fig, out, stem, formats)
-    result.written.append(write_atomic(out / f"{stem}.csv", lambda tmp: data.to_csv(tmp, index=False)))
+    result.written.append(write_atomic(out / f"{safe_stem(stem)}.csv", lambda tmp: data.to_csv(tmp, index=False)))
     return result

@@ -228,3 +228,13 @@ def test_sweep_figure_bad_input(tmp_path):
     with pytest.raises(ConfigError, match="0 < threshold < 1"):
         sweep_figure(folder, threshold=1.5)
     assert not (folder / "figures").exists()
+
+
+def test_figure_names_from_data_cannot_leave_their_folder(tmp_path):
+    """A crafted parameter name (an untrusted sweep folder) becomes a plain file name."""
+    from sim.plotstyle import figure, safe_stem, save
+
+    assert safe_stem("../../etc/x") == "_.._etc_x" and "/" not in safe_stem("a/b") and not safe_stem(".hidden").startswith(".")
+    fig, _ = figure()
+    written = save(fig, tmp_path / "out", "sweep_../../escape", formats=("png",))
+    assert [p.parent for p in written] == [tmp_path / "out"] and not list(tmp_path.glob("escape*"))
