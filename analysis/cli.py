@@ -61,15 +61,15 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--formats", type=_formats, default=("png", "pdf"), metavar="FMT[,FMT]",
                        help="figure formats (default: png,pdf)")
 
-    p = sub.add_parser("compare", help="overlay runs, P(holds) with CIs, paired differences against a reference")
+    p = sub.add_parser("compare", help="runs side by side, ordered by their paired difference from a reference; report.html")
     p.add_argument("dirs", nargs="+", metavar="RUN_OR_MULTIRUN_DIR", help="run folders or multirun folders (searched recursively)")
     p.add_argument("--reference", metavar="NAME", help="label, scenario or folder of the reference run (default: the baseline run, else the first)")
-    common(p, "output folder (default: <common parent of the inputs>/comparison)")
+    common(p, "output folder (default: comparison/<name of the inputs> in the current folder)")
 
-    p = sub.add_parser("sweep", help="P(holds) against one swept parameter (line) or two (heatmap with the 50%% contour)")
+    p = sub.add_parser("sweep", help="P(holds) over the two parameters the sweep ranks highest (heatmap, tipping contour) or one (line)")
     p.add_argument("dir", metavar="SWEEP_DIR", help="batched sweep folder (sweep.parquet) or multirun folder")
-    p.add_argument("--x", metavar="PATH", help="parameter on the x axis (default: the first swept parameter)")
-    p.add_argument("--y", metavar="PATH", help="parameter on the y axis: draws a heatmap (default: the second, if any)")
+    p.add_argument("--x", metavar="PATH", help="parameter on the x axis; alone, draws a line (default: the top-ranked)")
+    p.add_argument("--y", metavar="PATH", help="parameter on the y axis: draws a heatmap (default: the second-ranked)")
     p.add_argument("--threshold", type=_fraction, default=0.5, help="tipping level of P(holds) drawn as a contour (default 0.5)")
     p.add_argument("--scenario", metavar="NAME", help="multirun folders only: keep the runs of this scenario")
     common(p, "output folder (default: SWEEP_DIR/analysis)")

@@ -36,7 +36,8 @@ import pandas as pd
 
 from analysis.errors import AnalysisError, require
 from analysis.report import json_safe, markdown_table, write_json, write_text
-from analysis.runs import Sweep, load_sweep, parameter_label
+from analysis.runs import Sweep, load_sweep
+from sim.sweep_table import parameter_label
 from sim.plotstyle import PALETTE, STYLE, figure, save
 
 
@@ -222,7 +223,7 @@ def plot_boxes(result: Discovery):
             ylabel = "P(partnership holds)"
         else:
             xs, ys = ok[dims[0]].to_numpy(float), ok[dims[1]].to_numpy(float)
-            ylabel = parameter_label(dims[1])
+            ylabel = parameter_label(dims[1], result.sweep.bounds[dims[1]])
         ax.scatter(xs[~result.breaking], ys[~result.breaking], s=10, color=PALETTE[0], alpha=0.6, lw=0,
                    label=f"holds (P ≥ {result.threshold:g})")
         ax.scatter(xs[result.breaking], ys[result.breaking], s=12, color=PALETTE[3], marker="x", lw=0.9,
@@ -240,7 +241,7 @@ def plot_boxes(result: Discovery):
                 y0, y1 = ylo if ylo is not None else yb[0], yhi if yhi is not None else yb[1]
             ax.add_patch(plt.Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, ec=colour, lw=1.6,
                                        ls="-" if k == 0 else "--", label=f"box {k + 1}"))
-        ax.set_xlabel(parameter_label(dims[0]))
+        ax.set_xlabel(parameter_label(dims[0], result.sweep.bounds[dims[0]]))
         ax.set_ylabel(ylabel)
         ax.set_title("Where the partnership breaks: PRIM boxes")
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=7)

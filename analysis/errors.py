@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
+from sim.errors import ConfigError
+
 EXIT_BAD_INPUT = 2
 
 
@@ -25,3 +29,12 @@ def require(module: str, command: str):
         return importlib.import_module(module)
     except ImportError as err:
         raise AnalysisError(command, f"needs {module.split('.')[0]} ({err}); install the extra: pip install -e '.[analysis]'") from None
+
+
+@contextmanager
+def translated():
+    """Re-raise a ``sim`` ``ConfigError`` (bad input met by a sim function) as an ``AnalysisError``."""
+    try:
+        yield
+    except ConfigError as err:
+        raise AnalysisError(err.key, err.message) from None

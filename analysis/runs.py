@@ -3,7 +3,8 @@
 A *run folder* holds ``summary.json`` (its presence marks a complete run) and the
 parquet tables of ``sim.outputs``. A Hydra multirun folder holds one run folder per job
 (``multirun/<date>/<time>/<n>/``). A *batched sweep folder* holds ``sweep.parquet``
-(one row per point) and ``sweep.json`` (the design).
+(one row per point) and ``sweep.json`` (the design); ``sim.sweep_table`` reads it, and
+a multirun over numeric overrides is turned into the same ``Sweep`` here.
 """
 
 from __future__ import annotations
@@ -17,26 +18,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.errors import AnalysisError
+from analysis.errors import AnalysisError, translated
+from sim.sweep_table import SWEEP_TABLE, Sweep, read_sweep
 
 SUMMARY = "summary.json"
-SWEEP_TABLE = "sweep.parquet"
-SWEEP_META = "sweep.json"
 
 # Overrides that say how a run was executed or stored, not what was simulated: left out
 # of labels and never taken as swept parameters.
 BOOKKEEPING = re.compile(r"^(replications|output(\..*)?|hydra([./].*)?|batch_size|progress)$")
-
-# Outcome columns of sweep.parquet (everything else but ``point`` is a parameter).
-SWEEP_OUTCOMES = (
-    "p_hold", "p_hold_lo", "p_hold_hi", "index_median", "index_q05", "index_q95",
-    "median_rupture_month", "final_trust.RUS.CHN", "final_trust.CHN.RUS",
-    "final_support.CHN.RUS", "final_support.RUS.CHN", "n_replications", "error",
-)
-OUTCOME_LABELS = {
-    "p_hold": "P(partnership holds)",
-    "index_median": "partnership index at the horizon, median (0–1)",
-}
 
 
 def parse_overrides(items) -> dict[str, str]:
@@ -116,6 +105,33 @@ class Run:
         return pd.read_parquet(path) if path.exists() else None
 
     @cached_property
+    def outcome(self) -> dict:
+        """The run's outcome settings (pair, thresholds): from ``config.resolved.yaml``, else
+        Hydra's ``.hydra/config.yaml``, else the schema's defaults."""
+        import yaml
+
+        from sim.config.schema import SimConfig
+
+        settings = SimConfig.model_fields["outcome"].default.model_dump()
+        for path in (self.folder / "config.resolved.yaml", self.folder / ".hydra" / "config.yaml"):
+            if path.exists():
+                try:
+                    given = (yaml.safe_load(path.read_text()) or {}).get("outcome") or {}
+                except (yaml.YAMLError, AttributeError):
+                    continue
+                return settings | {k: v for k, v in given.items() if k in settings}
+        return settings
+
+    @cached_property
+    def info(self) -> dict:
+        """``run.json``: overrides as typed, git commit, versions ({} for older runs)."""
+        path = self.folder / "run.json"
+        try:
+            return json.loads(path.read_text()) if path.exists() else {}
+        except ValueError:
+            return {}
+
+    @cached_property
     def replications(self) -> pd.DataFrame | None:
         path = self.folder / "replications.parquet"
         if not path.exists():
@@ -185,97 +201,20 @@ def assign_labels(runs: list[Run]) -> None:
 
 
 # --------------------------------------------------------------------------------------
-# sweeps
+# sweeps: a batched sweep folder is read by sim (``sim.sweep_table``); a multirun becomes one
 # --------------------------------------------------------------------------------------
-@dataclass
-class Sweep:
-    """Points of a design (rows) with their parameters and outcomes."""
-
-    folder: Path
-    frame: pd.DataFrame  # all points; ``error`` is None where the point ran
-    parameters: list[str]
-    bounds: dict[str, tuple[float, float]]
-    method: str  # grid | lhs | sobol | multirun
-    meta: dict
-
-    @property
-    def ok(self) -> pd.DataFrame:
-        """Points that ran (no error, a P(holds))."""
-        frame = self.frame
-        good = frame["p_hold"].notna()
-        if "error" in frame.columns:
-            good &= frame["error"].isna()
-        return frame[good]
-
-    @property
-    def n_failed(self) -> int:
-        return int(len(self.frame) - len(self.ok))
-
-    def check_parameter(self, key: str, option: str) -> str:
-        if key not in self.parameters:
-            allowed = ", ".join(self.parameters) or "(none)"
-            raise AnalysisError(option, f"unknown parameter {key!r} of sweep {self.folder}; allowed: {allowed}")
-        return key
-
-
 def load_sweep(path, scenario: str | None = None) -> Sweep:
-    """A batched sweep folder (``sweep.parquet``) or a multirun folder as a sweep."""
+    """A batched sweep folder (``sweep.parquet``, read by ``sim.sweep_table``) or a multirun folder as a sweep."""
     folder = Path(path)
-    if not folder.exists():
-        raise AnalysisError(str(path), "no such folder; give a sweep folder (with sweep.parquet) or a multirun folder")
-    if folder.is_file():
-        if folder.name != SWEEP_TABLE:
-            raise AnalysisError(str(path), "not a folder; give a sweep folder (with sweep.parquet) or a multirun folder")
-        folder = folder.parent
-    if (folder / SWEEP_TABLE).exists():
-        if scenario is not None:
-            raise AnalysisError("--scenario", "only applies to multirun folders, not to a batched sweep")
-        return _batched_sweep(folder)
-    if any(folder.rglob(SUMMARY)):
-        return _multirun_sweep(folder, scenario)
-    raise AnalysisError(str(path), "no sweep found (no sweep.parquet and no run folders with summary.json below it)")
-
-
-def _batched_sweep(folder: Path) -> Sweep:
-    try:
-        frame = pd.read_parquet(folder / SWEEP_TABLE)
-    except Exception as err:  # noqa: BLE001 - any reader failure is bad input
-        raise AnalysisError(str(folder / SWEEP_TABLE), f"not a readable parquet table ({err.__class__.__name__})") from None
-    meta: dict = {}
-    meta_path = folder / SWEEP_META
-    if meta_path.exists():
-        try:
-            meta = json.loads(meta_path.read_text())
-        except ValueError as err:
-            raise AnalysisError(str(meta_path), f"not valid JSON ({err})") from None
-    if "p_hold" not in frame.columns:
-        raise AnalysisError(str(folder / SWEEP_TABLE), "has no 'p_hold' column; expected the table of a batched sweep")
-    declared = meta.get("parameters") or {}
-    if isinstance(declared, list):  # a list of names (or of {"path":..., "bounds":...}) instead of {path: [lo, hi]}
-        declared = {(d.get("path") or d.get("name")) if isinstance(d, dict) else str(d):
-                    (d.get("bounds") or d.get("range") or []) if isinstance(d, dict) else [] for d in declared}
-    if declared:
-        parameters = list(declared)
-        missing = [p for p in parameters if p not in frame.columns]
-        if missing:
-            raise AnalysisError(str(folder / SWEEP_TABLE), f"lacks the swept parameter column(s) {', '.join(missing)} named in sweep.json")
-    else:
-        parameters = [c for c in frame.columns if c != "point" and c not in SWEEP_OUTCOMES]
-    if not parameters:
-        raise AnalysisError(str(folder / SWEEP_TABLE), "has no parameter columns")
-    if "point" in frame.columns:
-        frame = frame.sort_values("point", kind="stable").reset_index(drop=True)
-    if "error" not in frame.columns:
-        frame["error"] = None
-    frame["error"] = frame["error"].astype(object).where(frame["error"].notna(), None)
-    bounds = {}
-    for p in parameters:
-        if p in declared and isinstance(declared[p], (list, tuple)) and len(declared[p]) == 2:
-            bounds[p] = (float(declared[p][0]), float(declared[p][1]))
-        else:
-            bounds[p] = (float(frame[p].min()), float(frame[p].max()))
-    return Sweep(folder=folder, frame=frame, parameters=parameters, bounds=bounds,
-                 method=str(meta.get("method", "unknown")), meta=meta)
+    if folder.is_dir() and not (folder / SWEEP_TABLE).exists():
+        if any(folder.rglob(SUMMARY)):
+            return _multirun_sweep(folder, scenario)
+        raise AnalysisError(str(path), "no sweep found (no sweep.parquet and no run folders with summary.json below it)")
+    with translated():
+        sweep = read_sweep(folder)
+    if scenario is not None:
+        raise AnalysisError("--scenario", "only applies to multirun folders, not to a batched sweep")
+    return sweep
 
 
 def _as_number(value: str) -> float | None:
@@ -325,42 +264,3 @@ def _multirun_sweep(folder: Path, scenario: str | None) -> Sweep:
     scenarios = sorted(frame["scenario"].unique())
     meta = {"method": "multirun", "parameters": {p: list(b) for p, b in bounds.items()}, "scenarios": scenarios}
     return Sweep(folder=folder, frame=frame, parameters=parameters, bounds=bounds, method="multirun", meta=meta)
-
-
-# --------------------------------------------------------------------------------------
-# axis labels with units, from the schema where the path is a schema path
-# --------------------------------------------------------------------------------------
-def parameter_label(path: str) -> str:
-    """``relations.RUS.CHN.counterintelligence`` -> ``... (dimensionless, [0, 1])``; unknown paths as is."""
-    unit = _schema_unit(path)
-    return f"{path} ({unit})" if unit else path
-
-
-def _schema_unit(path: str) -> str | None:
-    try:
-        from sim.config import schema
-        from sim.config.params import bounds_of
-    except Exception:  # noqa: BLE001 - labels only; the simulator may be absent
-        return None
-    parts = path.split(".")
-    models = {
-        "actors": (schema.Actor, 2), "relations": (schema.Relation, 3), "relation_defaults": (schema.RelationDefaults, 1),
-        "dynamics": (schema.Dynamics, 1), "world": (schema.World, 1),
-    }
-    if parts[0] not in models:
-        return None
-    model, at = models[parts[0]]
-    if len(parts) != at + 1 or parts[at] not in model.model_fields:
-        return None
-    name = parts[at]
-    description = model.model_fields[name].description or ""
-    if "[logit]" in description:
-        unit = "logit weight"
-    elif "[1/month]" in description or name.endswith("_rate"):
-        unit = "per month"
-    else:
-        unit = "dimensionless"
-    try:
-        return f"{unit}, {bounds_of(model, name)}"
-    except KeyError:
-        return unit

@@ -27,7 +27,8 @@ import pandas as pd
 
 from analysis.errors import AnalysisError, require
 from analysis.report import json_safe, markdown_table, write_csv, write_json, write_text
-from analysis.runs import OUTCOME_LABELS, Sweep, load_sweep
+from analysis.runs import Sweep, load_sweep
+from sim.sweep_table import OUTCOME_LABELS
 from sim.plotstyle import PALETTE, STYLE, figure, save
 
 OUTCOMES = ("p_hold", "index_median")
@@ -181,30 +182,34 @@ def render_markdown(result: Sensitivity) -> str:
 
 
 def plot_indices(result: Sensitivity):
+    """One panel per outcome, parameters in one order (by the first outcome's first index) and
+    labelled once on the left, so no label runs into the next panel."""
     outputs = [o for o in OUTCOMES if o not in result.skipped]
     first, second = INDICES[result.method]
-    n_par = result.table["parameter"].nunique()
-    fig, axes = figure(ncols=len(outputs), sharey=False, figsize=(3.6 * len(outputs) + 1.0, 1.4 + 0.45 * n_par),
-                       squeeze=False)
+    lead = result.table[(result.table["output"] == outputs[0]) & (result.table["index"] == first)]
+    order = list(lead.sort_values("value", ascending=True)["parameter"])
+    fig, axes = figure(ncols=len(outputs), sharey=True, squeeze=False, layout="constrained",
+                       figsize=(3.4 * len(outputs) + 2.6, 1.6 + 0.45 * len(order)))
     with plt.rc_context(STYLE):
+        y = np.arange(len(order))
+        h = 0.38
         for ax, output in zip(axes[0], outputs):
             part = result.table[result.table["output"] == output]
-            order = list(part[part["index"] == first].sort_values("value", ascending=True)["parameter"])
-            y = np.arange(len(order))
-            h = 0.38
             for k, index in enumerate((first, second)):
-                rows = part[part["index"] == index].set_index("parameter").loc[order]
+                rows = part[part["index"] == index].set_index("parameter").reindex(order)
                 label = INDEX_NAMES["S1_delta"] if (result.method == "delta" and index == "S1") else INDEX_NAMES[index]
                 ax.barh(y + (0.5 - k) * h, rows["value"], height=h, color=PALETTE[k], label=label,
                         xerr=rows["conf"].abs(), error_kw={"lw": 0.9, "capsize": 2, "ecolor": "black"})
-            ax.set_yticks(y, order)
             ax.axvline(0, color="black", lw=0.8)
             ax.set_xlabel("index (share of output variance; δ: 0–1)" if result.method == "delta"
                           else "index (share of output variance)")
             ax.set_title(OUTCOME_LABELS.get(output, output), fontsize=9)
-            ax.legend(loc="lower right", frameon=False, fontsize=7)
+        axes[0][0].set_yticks(y, order)
+        handles, labels = axes[0][0].get_legend_handles_labels()
+        fig.legend(handles, labels, loc="outside lower center", ncol=2, frameon=False, fontsize=7)
         fig.suptitle(("Sobol' sensitivity" if result.method == "sobol" else "δ-moment sensitivity")
-                     + f" ({len(result.sweep.ok)} points, bootstrap 95% CIs)", fontsize=10, y=1.04)
+                     + f" ({len(result.sweep.ok)} points, bootstrap 95% CIs; ordered by {INDEX_NAMES[first]} "
+                     f"of {OUTCOME_LABELS.get(outputs[0], outputs[0])})", fontsize=9)
     return fig
 
 

@@ -5,9 +5,12 @@ random numbers, see README), so the per-replication difference removes most of t
 Monte-Carlo noise shared by both runs:
 
 * holds (0/1):  d_i = h_i − h⁰_i ∈ {−1, 0, 1}; Δ = (b − c)/n with b, c the discordant
-  counts (holds only in the run / only in the reference); SE = sd(d)/√n, 95% CI Δ ± 1.96 SE
-  (the normal approximation of the paired-proportions/McNemar set-up); exact McNemar
-  p-value from the binomial test of b against b + c.
+  counts (holds only in the run / only in the reference). 95% CI: the adjusted Wald
+  interval of Agresti & Min (2005, Stat. Med. 24:729), which adds ½ to each cell of the
+  paired 2×2 table: centre (b − c)/(n + 2), SE = √(b + c + 1 − (b − c)²/(n + 2))/(n + 2),
+  truncated to [−1, 1]. Unlike the plain Wald interval it does not collapse to [0, 0]
+  when no pair is discordant (b = c = 0: ±1.96/(n + 2)). Exact McNemar p-value from the
+  binomial test of b against b + c.
 * index_final:  d_i = x_i − x⁰_i; Δ = mean(d), SE = sd(d)/√n, CI from Student's t.
 
 Runs with different seeds are independent samples: Newcombe's hybrid score interval
@@ -52,11 +55,11 @@ def paired_holds(run: np.ndarray, ref: np.ndarray) -> Difference:
     n = run.shape[0]
     gain = int(np.sum(run & ~ref))
     loss = int(np.sum(~run & ref))
-    d = run.astype(float) - ref.astype(float)
     estimate = (gain - loss) / n
-    se = float(d.std(ddof=1) / math.sqrt(n)) if n > 1 else math.nan
+    centre = (gain - loss) / (n + 2)
+    se = math.sqrt(gain + loss + 1 - (gain - loss) ** 2 / (n + 2)) / (n + 2)
     p_value = _mcnemar_exact(gain, loss)
-    return Difference(estimate, se, max(-1.0, estimate - Z95 * se), min(1.0, estimate + Z95 * se), n, True,
+    return Difference(estimate, se, max(-1.0, centre - Z95 * se), min(1.0, centre + Z95 * se), n, True,
                       p_value, gain, loss)
 
 

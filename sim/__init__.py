@@ -38,10 +38,16 @@ def run(
     config: SimConfig | None = None,
     progress: bool = True,
 ) -> Results:
-    """Simulate a scenario (a name, a list composed in order, or None), or a ready ``config``."""
+    """Simulate a scenario (a name, a list composed in order, or None), or a ready ``config``.
+
+    A run too big for the machine is refused with ``ConfigError`` before it starts
+    (``sim.resources``: the same limits as the command line).
+    """
+    from sim.resources import check_run
     from sim.runner import simulate
 
     cfg = config if config is not None else load_config(scenario, overrides)
+    check_run(cfg)
     results = simulate(cfg, progress=progress)
     results.overrides = tuple(overrides)
     return results

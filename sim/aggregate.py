@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from sim import mechanisms
 from sim.kernels.layout import RECORDED_ACTOR, RECORDED_DYAD, RECORDED_WORLD
@@ -49,6 +50,18 @@ def cell_catalogue(roster: tuple[str, ...]) -> tuple[Cell, ...]:
     cells += [Cell(v, a, "") for v in RECORDED_ACTOR for a in roster]
     cells += [Cell(w, "world", "") for w in RECORDED_WORLD]
     return tuple(cells)
+
+
+def cell_kind(cell: Cell) -> str:
+    """``dyad`` (source towards target), ``actor`` (source only) or ``world`` (neither)."""
+    if cell.source == "world":
+        return "world"
+    return "dyad" if cell.target else "actor"
+
+
+def month_dates(start: str, months: int) -> pd.DatetimeIndex:
+    """First day of each simulated month; month 0 is ``start`` (YYYY-MM)."""
+    return pd.date_range(pd.Timestamp(f"{start}-01"), periods=months, freq="MS")
 
 
 def variable_range(variable: str) -> tuple[float, float]:

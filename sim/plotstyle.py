@@ -1,15 +1,22 @@
-"""One figure style for runs and analyses: colour-blind-safe palette, print sizes, atomic saves."""
+"""One figure style for runs and analyses: colour-blind-safe palette, print sizes, atomic saves.
+
+Figures are ``matplotlib.figure.Figure`` objects on an Agg canvas, made without pyplot:
+no GUI backend is needed or chosen (headless machines, worker processes), pyplot's global
+state is left alone (a notebook's inline backend keeps working), and nothing has to be
+closed.
+"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import matplotlib
+import matplotlib.pyplot as plt
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")  # no screen on the machines; figures go to files
-import matplotlib.pyplot as plt  # noqa: E402
-
-from sim.atomic import write_atomic  # noqa: E402
+from sim.atomic import write_atomic
 
 # Okabe & Ito (2008) palette, safe for the common colour-vision deficiencies.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
@@ -32,17 +39,39 @@ STYLE = {
 }
 
 
-def figure(**kwargs):
-    """A new figure and axes in the house style."""
+def figure(*, figsize=None, layout=None, **subplots):
+    """A new ``Figure`` and its axes in the house style (``subplots`` as for ``Figure.subplots``)."""
     with plt.rc_context(STYLE):
-        return plt.subplots(**kwargs)
+        fig = Figure(figsize=figsize or STYLE["figure.figsize"], dpi=STYLE["figure.dpi"], layout=layout)
+        FigureCanvasAgg(fig)
+        return fig, fig.subplots(**subplots)
+
+
+def date_axis(ax, maxticks: int = 8) -> None:
+    """Calendar months on the x axis: at most ``maxticks`` ticks (≥ 5: matplotlib's locator finds an
+    interval for every horizon of 1–240 months), concise labels (no overlap)."""
+    import matplotlib.dates as mdates
+
+    locator = mdates.AutoDateLocator(minticks=2, maxticks=maxticks)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
+
+
+def safe_stem(name: str) -> str:
+    """A file stem made from data (a parameter name, a scenario): only letters, digits and
+    ``_.-``, no leading dot, so it cannot leave its folder or hide (docs/security.md)."""
+    stem = _UNSAFE.sub("_", name).lstrip(".") or "figure"
+    return stem[:120]
 
 
 def save(fig, folder: Path, stem: str, formats=("png", "pdf")) -> list[Path]:
-    """Save ``fig`` as ``folder/stem.<fmt>`` for each format (atomically) and close it."""
+    """Save ``fig`` as ``folder/<safe stem>.<fmt>`` for each format, atomically."""
+    stem = safe_stem(stem)
     paths = []
     with plt.rc_context(STYLE):
         for fmt in formats:
             paths.append(write_atomic(folder / f"{stem}.{fmt}", lambda tmp, f=fmt: fig.savefig(tmp, format=f)))
-    plt.close(fig)
     return paths

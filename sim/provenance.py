@@ -95,8 +95,10 @@ def main(argv: list[str] | None = None) -> None:
     except ConfigError as err:
         print(f"error: {err}", file=sys.stderr)
         raise SystemExit(2) from None
-    print(f"# Provenance: {' + '.join(config.scenario_names)}\n" if args.format == "md" else "", end="")
-    print(render(list(provenance(config, include_defaults=args.all)), args.format))
+    from sim.terminal import emit
+
+    emit(f"# Provenance: {' + '.join(config.scenario_names)}\n" if args.format == "md" else "", end="")
+    emit(render(list(provenance(config, include_defaults=args.all)), args.format))
 
 
 if __name__ == "__main__":

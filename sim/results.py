@@ -3,20 +3,23 @@
 Everything ``python -m sim`` writes comes from here, and a notebook gets the same
 object from ``sim.run(...)``: ``summary()`` (the dict of summary.json),
 ``trajectories()`` (per-month quantiles of every dyad, long format),
-``partnership()`` (the pair's index band and survival curve) and ``replications()``
-(one row per replication: sampled parameters and outcomes).
+``partnership()`` (the pair's index band and survival curve), ``replications()``
+(one row per replication: sampled parameters and outcomes), ``sample_trajectories()``
+(full trajectories of the first replications) and ``to_xarray()`` (the trajectories
+as a labeled ``xarray.Dataset``, ``sim.labeled``). In Jupyter a ``Results`` shows as a
+short table of its headline numbers.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from importlib.metadata import PackageNotFoundError, version
 
 import numpy as np
 import pandas as pd
 
-from sim.aggregate import QUANTILES, Cell
+from sim.aggregate import QUANTILES, Cell, cell_kind, month_dates
 from sim.config.schema import SimConfig
+from sim.runinfo import package_version
 from sim.outcomes import (
     NO_RUPTURE,
     holds,
@@ -25,18 +28,6 @@ from sim.outcomes import (
     survival_curve,
     wilson_interval,
 )
-
-
-def package_version() -> str:
-    try:
-        return version("alliance-sim")
-    except PackageNotFoundError:  # running from a checkout without install
-        return "0+unknown"
-
-
-def month_dates(start: str, months: int) -> pd.DatetimeIndex:
-    """First day of each simulated month; month 0 is ``start`` (YYYY-MM)."""
-    return pd.date_range(pd.Timestamp(f"{start}-01"), periods=months, freq="MS")
 
 
 @dataclass
@@ -107,14 +98,21 @@ class Results:
 
     # -- tables ----------------------------------------------------------------------
     def trajectories(self) -> pd.DataFrame:
-        """Long table: variable, source, target, month, date, q05 … q95 (one row per cell-month)."""
+        """Long table: variable, source, target, month, date, q05 … q95 (one row per cell-month).
+
+        ``target`` is missing for actor variables (need), ``source`` and ``target`` for
+        world variables (war, strait).
+        """
         t1, c, _ = self.cell_quantiles.shape
         dates = month_dates(self.config.start, t1)
+        kinds = [cell_kind(x) for x in self.cells]
+        sources = [None if k == "world" else x.source for k, x in zip(kinds, self.cells)]
+        targets = [x.target if k == "dyad" else None for k, x in zip(kinds, self.cells)]
         frame = pd.DataFrame(
             {
                 "variable": pd.Categorical(np.tile([x.variable for x in self.cells], t1)),
-                "source": pd.Categorical(np.tile([x.source for x in self.cells], t1)),
-                "target": pd.Categorical(np.tile([x.target for x in self.cells], t1)),
+                "source": pd.Categorical(sources * t1, categories=list(self.roster)),
+                "target": pd.Categorical(targets * t1, categories=list(self.roster)),
                 "month": np.repeat(np.arange(t1), c),
                 "date": np.repeat(dates.values, c),
             }
@@ -124,12 +122,15 @@ class Results:
         return frame
 
     def partnership(self) -> pd.DataFrame:
-        """Per month: the pair's index quantiles and mean, and the survival S(t)."""
-        t1 = self.pair_index.shape[1]
+        """Per month: the pair's index quantiles and mean, the survival S(t) and its Wilson 95% band."""
+        n, t1 = self.pair_index.shape
         frame = pd.DataFrame({"month": np.arange(t1), "date": month_dates(self.config.start, t1)})
         for name, values in quantile_band(self.pair_index).items():
             frame[f"index_{name}"] = values
-        frame["survival"] = self.survival()
+        survival = self.survival()
+        frame["survival"] = survival
+        band = np.array([wilson_interval(int(round(s * n)), n) for s in survival])
+        frame["survival_lo"], frame["survival_hi"] = band[:, 0], band[:, 1]
         return frame
 
     def replications(self) -> pd.DataFrame:
@@ -142,28 +143,59 @@ class Results:
         return frame
 
     def sample_trajectories(self) -> pd.DataFrame:
-        """Full monthly trajectories of the first K replications (long format)."""
+        """Full monthly trajectories of the first K replications (long format).
+
+        Columns: replication, month, date, variable, source, target, value. Rows of every
+        recorded dyad variable, then the outcome pair's ``partnership`` index (source and
+        target: the pair) of each replication.
+        """
         from sim.kernels.layout import RECORDED_DYAD
 
         k, t1, v, n, _ = self.sample_dyad.shape
         rep, month, var, src, dst = np.indices((k, t1, v, n, n)).reshape(5, -1)
         keep = src != dst
+        roster = np.asarray(self.roster)
+        a, b = self.config.outcome.pair
+        rep_i, month_i = np.indices((k, t1)).reshape(2, -1)
+        variables = [*RECORDED_DYAD, "partnership"]
+        dates = month_dates(self.config.start, t1).values
         return pd.DataFrame(
             {
-                "replication": rep[keep],
-                "month": month[keep],
-                "variable": pd.Categorical(np.asarray(RECORDED_DYAD)[var[keep]]),
-                "source": pd.Categorical(np.asarray(self.roster)[src[keep]]),
-                "target": pd.Categorical(np.asarray(self.roster)[dst[keep]]),
-                "value": self.sample_dyad.ravel()[keep],
+                "replication": np.concatenate([rep[keep], rep_i]),
+                "month": np.concatenate([month[keep], month_i]),
+                "date": dates[np.concatenate([month[keep], month_i])],
+                "variable": pd.Categorical.from_codes(np.concatenate([var[keep], np.full(rep_i.size, v)]), variables),
+                "source": pd.Categorical(np.concatenate([roster[src[keep]], np.full(rep_i.size, a)]), categories=list(roster)),
+                "target": pd.Categorical(np.concatenate([roster[dst[keep]], np.full(rep_i.size, b)]), categories=list(roster)),
+                "value": np.concatenate([self.sample_dyad.ravel()[keep], self.pair_index[:k].ravel()]),
             }
         )
+
+    def to_xarray(self):
+        """The trajectories as an ``xarray.Dataset`` (dimensions, units, long names: ``sim.labeled``)."""
+        from sim.labeled import to_dataset
+
+        return to_dataset(self)
 
     def save(self, folder) -> list:
         """Write every output file into ``folder``, exactly as ``python -m sim`` does."""
         from sim.outputs import write_results
 
         return write_results(self, folder)
+
+    # -- display ---------------------------------------------------------------------
+    def __repr__(self) -> str:
+        a, b = self.config.outcome.pair
+        lo, hi = self.p_hold_ci
+        return (f"<Results {self.scenario}: P({a}-{b} holds) = {self.p_hold:.3f} [{lo:.3f}, {hi:.3f}], "
+                f"{self.pair_index.shape[0]} replications x {self.config.horizon_months} months "
+                f"from {self.config.start}, seed {self.config.seed}, {self.config.engine}>")
+
+    def _repr_html_(self) -> str:
+        """Jupyter's display: the headline numbers as a small table (``sim.report``)."""
+        from sim.report import results_card
+
+        return results_card(self)
 
     # -- summary ---------------------------------------------------------------------
     def summary(self) -> dict:

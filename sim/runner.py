@@ -10,7 +10,6 @@ results do not depend on the batch size or the thread count.
 from __future__ import annotations
 
 import numpy as np
-from tqdm.auto import tqdm
 
 from sim.aggregate import QuantileAccumulator, cell_catalogue
 from sim.compile import compile_model
@@ -19,6 +18,7 @@ from sim.engines import run_engine
 from sim.kernels.layout import RECORDED_DYAD
 from sim.kernels.reduce import empty_pair_arrays, pair_index, pair_outcomes
 from sim.outcomes import holds
+from sim.progress import progress_bar
 from sim.results import Results
 from sim.trajectories import Trajectories
 
@@ -39,7 +39,7 @@ def simulate(config: SimConfig, *, progress: bool = False) -> Results:
     keep = min(config.output.sample_replications, total)
     sample = np.empty((keep, horizon + 1, len(RECORDED_DYAD), n, n))
     out = config.outcome
-    bar = tqdm(total=total, unit="rep", desc=f"{config.engine} ensemble", disable=not progress, leave=False)
+    bar = progress_bar(total, unit="rep", desc=f"{config.engine} ensemble", enabled=progress, leave=False)
     # one output buffer for every batch (fresh arrays per batch cost page faults)
     buffer = Trajectories.empty(np.arange(min(total, config.batch_size)), horizon, n, len(model.events.names))
     for start in range(0, total, config.batch_size):

@@ -1,8 +1,8 @@
 """``python -m analysis``: compare, sweep, sensitivity, discover, and bad input.
 
 Sweeps are synthetic folders with the layout of a batched sweep (``sweep.parquet`` +
-``sweep.json``) written by ``write_sweep`` below, so these tests do not depend on the
-sweep runner; ``compare`` runs on a real two-job multirun of ``python -m sim``.
+``sweep.json``) written by ``tests.sweep_folders.write_sweep``, so these tests do not depend
+on the sweep runner; ``compare`` runs on a real multirun of ``python -m sim``.
 """
 
 from __future__ import annotations
@@ -17,44 +17,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.outcomes import wilson_interval
+from tests.sweep_folders import write_sweep
 
 ROOT = Path(__file__).resolve().parents[1]
-PARAM_OUTCOMES = ("final_trust.RUS.CHN", "final_trust.CHN.RUS", "final_support.CHN.RUS", "final_support.RUS.CHN")
-
-
-# -- synthetic sweep folders ------------------------------------------------------------
-def write_sweep(folder: Path, x: pd.DataFrame, p_hold, *, method: str = "lhs", bounds: dict | None = None,
-                index=None, replications: int = 400, errors=None, extra_meta: dict | None = None) -> Path:
-    """A batched sweep folder: one row per point of ``x`` with outcome ``p_hold`` (and ``index``)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    p_hold = np.asarray(p_hold, dtype=float)
-    n = len(x)
-    k = np.round(p_hold * replications).astype(int)
-    ci = np.array([wilson_interval(int(s), replications) for s in k])
-    index = np.asarray(index if index is not None else 0.2 + 0.5 * p_hold, dtype=float)
-    frame = pd.DataFrame({"point": np.arange(n)})
-    for name in x.columns:
-        frame[name] = x[name].to_numpy(float)
-    frame["p_hold"] = k / replications
-    frame["p_hold_lo"], frame["p_hold_hi"] = ci[:, 0], ci[:, 1]
-    frame["index_median"] = index
-    frame["index_q05"], frame["index_q95"] = index - 0.1, index + 0.1
-    frame["median_rupture_month"] = pd.array([None] * n, dtype="Float64")
-    for name in PARAM_OUTCOMES:
-        frame[name] = 0.5
-    frame["n_replications"] = replications
-    frame["error"] = pd.Series(errors if errors is not None else [None] * n, dtype=object)
-    if errors is not None:
-        bad = frame["error"].notna()
-        frame.loc[bad, ["p_hold", "p_hold_lo", "p_hold_hi", "index_median"]] = np.nan
-    frame.to_parquet(folder / "sweep.parquet", index=False)
-    bounds = bounds or {c: [float(x[c].min()), float(x[c].max())] for c in x.columns}
-    meta = {"method": method, "parameters": {k: list(v) for k, v in bounds.items()}, "n_points": n, "seed": 0,
-            "replications": replications, "scenario": "baseline", "overrides": []}
-    meta.update(extra_meta or {})
-    (folder / "sweep.json").write_text(json.dumps(meta))
-    return folder
 
 
 def logistic(z):
@@ -78,23 +43,34 @@ def assert_image(path: Path):
         assert extrema[0] < extrema[1], f"{path} is a blank image"
 
 
+def assert_documented(folder: Path) -> None:
+    """Every file a command wrote is named in docs/analysis.md (a sweep figure by its pattern)."""
+    docs = (ROOT / "docs" / "analysis.md").read_text()
+    for path in folder.iterdir():
+        name = "sweep_<x>" if path.name.startswith("sweep_") else path.stem
+        assert f"`{name}" in docs or f"{name}." in docs, f"{path.name} is not in docs/analysis.md"
+
+
 def tree(folder: Path) -> set[str]:
     return {str(p.relative_to(folder)) for p in folder.rglob("*")} if folder.exists() else set()
 
 
-# -- compare: a real multirun of two scenarios ------------------------------------------------
+# -- compare: a real multirun ----------------------------------------------------------------
+CI_VALUES = ("0.1", "0.5", "0.95")
+
+
 @pytest.fixture(scope="module")
 def multirun(tmp_path_factory) -> Path:
-    """Two jobs of ``python -m sim -m``: baseline with Russia's counterintelligence low and high."""
+    """Three jobs of ``python -m sim -m``: baseline with Russia's counterintelligence low to high."""
     cwd = tmp_path_factory.mktemp("multirun")
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     proc = subprocess.run(
-        [sys.executable, "-m", "sim", "-m", "scenario=baseline", "relations.RUS.CHN.counterintelligence=0.1,0.95",
+        [sys.executable, "-m", "sim", "-m", "scenario=baseline", f"relations.RUS.CHN.counterintelligence={','.join(CI_VALUES)}",
          "hydra/launcher=basic", "replications=30", "horizon_months=12", "output.figures=false"],
         cwd=cwd, env=env, capture_output=True, text=True, timeout=900)
     assert proc.returncode == 0, proc.stderr[-3000:]
     summaries = sorted((cwd / "multirun").rglob("summary.json"))
-    assert len(summaries) == 2, proc.stdout
+    assert len(summaries) == len(CI_VALUES), proc.stdout
     return summaries[0].parents[1]
 
 
@@ -106,18 +82,62 @@ def test_compare_multirun(multirun, tmp_path):
     for stem in ("partnership_bands", "survival", "p_hold", "paired_differences"):
         assert_image(out / f"{stem}.png")
         assert (out / f"{stem}.pdf").stat().st_size > 1000
+    assert (out / "report.html").exists()
+    assert_documented(out)
     table = pd.read_csv(out / "comparison.csv")
-    assert len(table) == 2
+    assert len(table) == len(CI_VALUES)
     assert table["reference"].sum() == 1
     assert table["label"].str.contains("counterintelligence=0.1").any()
-    other = table[~table["reference"]].iloc[0]
-    assert bool(other["paired"]) and other["d_p_hold_n"] == 30
-    assert np.isfinite(other["d_index_final_estimate"]) and other["d_index_final_lo"] <= other["d_index_final_estimate"] <= other["d_index_final_hi"]
-    assert np.isfinite(other["d_p_hold_estimate"])
+    for _, other in table[~table["reference"]].iterrows():
+        assert bool(other["paired"]) and other["d_p_hold_n"] == 30
+        assert other["d_index_final_lo"] <= other["d_index_final_estimate"] <= other["d_index_final_hi"]
+        assert other["d_p_hold_lo"] < other["d_p_hold_hi"]  # never collapsed to a point, even without discordance
+    effect = table["d_p_hold_estimate"].where(~table["reference"], 0.0)
+    assert list(effect) == sorted(effect, reverse=True)  # ordered by effect
     md = (out / "comparison.md").read_text()
     rows = [line for line in md.splitlines() if line.startswith("| ")]
-    assert len(rows) == 2 + 2  # header, rule, one row per run
+    assert len(rows) == 2 + len(CI_VALUES)  # header, rule, one row per run
+    assert [line.split(" | ")[0].strip("| *") for line in rows[2:]] == [
+        f"{lbl} (reference)" if ref else lbl for lbl, ref in zip(table["label"], table["reference"])]
     assert "| 30 |" in md  # n pairs
+
+
+def test_compare_default_folder_is_named_after_its_inputs(multirun, tmp_path):
+    runs = sorted(p.parent for p in multirun.rglob("summary.json"))
+    first = run_analysis("compare", runs[0], runs[1], cwd=tmp_path)
+    second = run_analysis("compare", runs[0], runs[2], cwd=tmp_path)
+    assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
+    folders = sorted(p.parent for p in (tmp_path / "comparison").rglob("comparison.csv"))
+    assert len(folders) == 2  # the second comparison did not overwrite the first
+    for folder, pair in zip(folders, [(runs[0], runs[1]), (runs[0], runs[2])]):
+        assert set(pd.read_csv(folder / "comparison.csv")["folder"]) == {str(p) for p in pair}
+        assert (folder / "report.html").exists()
+        assert f"written: {folder}" in (first.stdout + second.stdout)
+
+
+def test_default_comparison_names(tmp_path):
+    from analysis.comparison import default_out
+
+    inside = tmp_path / "multirun" / "2026-11-24" / "19-05-04"
+    assert default_out([inside], cwd=tmp_path) == tmp_path / "comparison" / "multirun_2026-11-24_19-05-04"
+    two = default_out([tmp_path / "outputs" / "a", Path("/elsewhere/outputs/2026-11-24/10-00-00")], cwd=tmp_path)
+    assert two.name == "outputs_a+outputs_2026-11-24_10-00-00"
+    many = default_out([tmp_path / f"run-{k:03d}" for k in range(20)], cwd=tmp_path)
+    assert len(many.name) == 69 and many != default_out([tmp_path / f"run-{k:03d}" for k in range(21)], cwd=tmp_path)
+
+
+def test_compare_figures_have_no_overlapping_labels(multirun):
+    from analysis.comparison import comparison_table, pick_reference, plot_bands, plot_differences, plot_p_hold, plot_survival
+    from analysis.runs import find_runs
+    from tests.test_figures import overlapping_labels
+
+    runs = find_runs([multirun])
+    ref = pick_reference(runs, None)
+    table = comparison_table(runs, ref)
+    by_label = {r.label: r for r in runs}
+    for fig in (plot_p_hold(table), plot_differences(table, ref), plot_bands(by_label, ref, table),
+                plot_survival(by_label, ref, table)):
+        assert overlapping_labels(fig) == []
 
 
 def test_compare_paired_difference_matches_replications(multirun, tmp_path):
@@ -134,13 +154,19 @@ def test_compare_paired_difference_matches_replications(multirun, tmp_path):
 
 
 def test_paired_statistics():
-    from analysis.stats import paired_holds, paired_mean, unpaired_holds
+    from analysis.stats import Z95, paired_holds, paired_mean, unpaired_holds
 
     run = np.array([1, 1, 1, 0, 1, 1, 0, 1, 1, 1] * 10, dtype=bool)
     ref = np.array([1, 0, 1, 0, 0, 1, 0, 1, 0, 1] * 10, dtype=bool)
     d = paired_holds(run, ref)
     assert d.estimate == pytest.approx(0.3) and d.gain == 30 and d.loss == 0
     assert d.lo < 0.3 < d.hi and d.p_value < 1e-6
+    # Agresti & Min (2005): ½ added to each cell; centre 30/102, SE sqrt(31 - 30²/102)/102
+    se = np.sqrt(31 - 900 / 102) / 102
+    assert (d.lo, d.hi) == pytest.approx((30 / 102 - Z95 * se, 30 / 102 + Z95 * se))
+    same = paired_holds(run, run)  # no discordant pair: an interval, not the point 0
+    assert same.estimate == 0 and same.p_value == 1.0
+    assert (same.lo, same.hi) == pytest.approx((-Z95 / 102, Z95 / 102))
     m = paired_mean(np.arange(10.0) + 1.0, np.arange(10.0))
     assert m.estimate == pytest.approx(1.0) and m.se == pytest.approx(0.0)
     u = unpaired_holds(80, 100, 50, 100)
@@ -176,6 +202,7 @@ def test_sweep_line_1d(tmp_path):
     data = pd.read_csv(stem + ".csv")
     assert len(data) == 21 and (data["p_hold_lo"] <= data["p_hold"]).all() and (data["p_hold"] <= data["p_hold_hi"]).all()
     assert "crosses 0.5" in proc.stdout
+    assert_documented(folder / "analysis")
 
 
 def test_sweep_line_finds_tipping_point():
@@ -193,9 +220,10 @@ def test_sweep_heatmap_2d_grid(tmp_path):
     from analysis import sweep_plot
 
     result = sweep_plot(folder, out=tmp_path / "o")
-    assert result.y == "x2" and result.contour
-    assert_image(tmp_path / "o" / "sweep_x1__x2.png")
-    assert (tmp_path / "o" / "sweep_x1__x2.pdf").exists()
+    assert {result.x, result.y} == {"x1", "x2"} and result.contour
+    stem = tmp_path / "o" / f"sweep_{result.x}__{result.y}"
+    assert_image(stem.with_suffix(".png"))
+    assert stem.with_suffix(".pdf").exists()
 
 
 def test_sweep_heatmap_lhs_scattered(tmp_path):
@@ -204,8 +232,21 @@ def test_sweep_heatmap_lhs_scattered(tmp_path):
     folder = write_sweep(tmp_path / "lhs", x, logistic(-10 * (x["x1"] - x["x2"])), method="lhs")
     proc = run_analysis("sweep", folder, "--x", "x2", "--y", "x1", "--out", tmp_path / "o")
     assert proc.returncode == 0, proc.stderr
-    assert "tipping contour" in proc.stdout and "interpolated" in proc.stdout
+    assert "tipping contour" in proc.stdout and "binned heatmap" in proc.stdout
+    assert "| parameter | first-order share" in proc.stdout and "P(holds) per cell" in proc.stdout
     assert_image(tmp_path / "o" / "sweep_x2__x1.png")
+
+
+def test_sweep_default_axes_are_the_sweeps_top_ranked(tmp_path):
+    rng = np.random.default_rng(13)
+    x = pd.DataFrame({name: rng.random(300) for name in ("x1", "x2", "x3", "x4")})
+    folder = write_sweep(tmp_path / "lhs", x, logistic(-10 * (x["x4"] - 0.5) + 4 * (x["x2"] - 0.5)))
+    proc = run_analysis("sweep", folder)
+    assert proc.returncode == 0, proc.stderr
+    assert_image(folder / "analysis" / "sweep_x4__x2.png")
+    ranking_table = proc.stdout.split("| parameter | first-order share")[1].split("\n\n")[0]
+    ranking = [line.split(" | ")[0].strip("| ") for line in ranking_table.splitlines() if line.startswith("| x")]
+    assert ranking[:2] == ["x4", "x2"] and len(ranking) == 4
 
 
 def test_sweep_line_pooled_over_other_parameter(tmp_path):
@@ -245,6 +286,13 @@ def test_sensitivity_sobol_recovers_linear_ranking(tmp_path):
     assert_image(tmp_path / "o" / "sensitivity.png")
     assert (tmp_path / "o" / "sensitivity.md").read_text().count("| x1 |") == 2
     assert json.loads((tmp_path / "o" / "sensitivity.json").read_text())["method"] == "sobol"
+    assert_documented(tmp_path / "o")
+    from analysis import sensitivity
+    from analysis.sensitivity_indices import plot_indices
+    from tests.test_figures import overlapping_labels
+
+    result = sensitivity(folder, out=tmp_path / "o2", resamples=20)
+    assert overlapping_labels(plot_indices(result)) == []  # one label column for both panels
 
 
 def test_sensitivity_delta_on_lhs(tmp_path):
@@ -296,6 +344,7 @@ def test_discover_finds_breaking_region(tmp_path):
     assert_image(tmp_path / "o" / "discover_tradeoff.png")
     assert_image(tmp_path / "o" / "discover_boxes.png")
     assert (tmp_path / "o" / "discover.md").exists()
+    assert_documented(tmp_path / "o")
 
 
 def test_discover_two_dimensional_region(tmp_path):
@@ -339,9 +388,9 @@ def test_multirun_as_sweep(multirun, tmp_path):
     from analysis import load_sweep, sweep_plot
 
     sweep = load_sweep(multirun)
-    assert sweep.parameters == ["relations.RUS.CHN.counterintelligence"] and len(sweep.ok) == 2
+    assert sweep.parameters == ["relations.RUS.CHN.counterintelligence"] and len(sweep.ok) == len(CI_VALUES)
     result = sweep_plot(multirun, out=tmp_path / "o")
-    assert len(result.data) == 2
+    assert len(result.data) == len(CI_VALUES)
     assert_image(tmp_path / "o" / "sweep_relations.RUS.CHN.counterintelligence.png")
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import ROOT, run_cli
 
 POINTS = ["relations.RUS.CHN.counterintelligence=0.2,0.8", "replications=40", "horizon_months=12",
           "output.figures=false", "output.trajectories=false"]
@@ -109,7 +109,8 @@ def ray_cluster():
     ray_cli = shutil.which("ray", path=str(Path(sys.executable).parent)) or shutil.which("ray")
     assert ray_cli, "the ray command is not installed"
     home = _ray_home()
-    env = dict(os.environ, HOME=str(home), NUMBA_NUM_THREADS="1", **_RAY_LOOPBACK)
+    # PYTHONPATH: the workers import this checkout's ``sim`` (as the jobs' driver does)
+    env = dict(os.environ, HOME=str(home), NUMBA_NUM_THREADS="1", PYTHONPATH=str(ROOT), **_RAY_LOOPBACK)
     port = _free_port()
     log = home / "ray-start.log"
     with log.open("w") as out:

@@ -67,7 +67,7 @@ def test_point_equals_single_run(config, tmp_path):
         assert row["index_q05"] == pytest.approx(s["partnership_index"]["q05"], abs=1e-6)
         expected = s["median_rupture_month"]
         assert (np.isnan(row["median_rupture_month"]) if expected is None else row["median_rupture_month"] == expected)
-        assert row["n_replications"] == 40 and row["error"] is None
+        assert row["n_replications"] == 40 and pd.isna(row["error"])
 
 
 def test_results_do_not_depend_on_chunking(config, tmp_path):
@@ -92,7 +92,7 @@ def test_invalid_point_is_recorded_and_others_run(config, tmp_path):
     # RUS's dependency shares: CHN up to 0.8 by default; pushing it up breaks the sum <= 1 rule
     spec = _spec("grid", parameters={"relations": {"RUS": {"CHN": {"dependency": {"values": [0.3, 0.99]}}}}})
     table = run_sweep(config, spec, folder=tmp_path / "f").table
-    assert table.loc[0, "error"] is None and table.loc[0, "n_replications"] == 40
+    assert pd.isna(table.loc[0, "error"]) and table.loc[0, "n_replications"] == 40
     assert "dependency shares sum" in table.loc[1, "error"] and np.isnan(table.loc[1, "p_hold"])
 
 
@@ -129,9 +129,11 @@ def test_kill_and_resume_loses_and_duplicates_nothing(tmp_path):
     proc.wait()
     before = sorted(p.name for p in work.glob("sweeps/*/chunks/points-*.parquet"))
     assert 3 <= len(before) < 25 and not list(work.glob("sweeps/*/sweep.parquet"))
-    # a torn write (a stale temp file) and a corrupt chunk are cleaned up and redone
+    # a torn write (the temp file of the killed process) and a corrupt chunk are cleaned up and redone
+    from sim.atomic import _HOST
+
     chunks = next(work.glob("sweeps/*/chunks"))
-    (chunks / ".points-0000999-0000999.parquet.abc.tmp").write_bytes(b"partial")
+    (chunks / f".points-0000999-0000999.parquet.{_HOST}.{proc.pid}.abc.tmp").write_bytes(b"partial")
     (chunks / before[-1]).write_bytes(b"not parquet")
     resumed = run_cli(args, cwd=work)
     assert resumed.returncode == 0, resumed.stderr
@@ -150,6 +152,15 @@ def test_kill_and_resume_loses_and_duplicates_nothing(tmp_path):
 
 
 # -- the command line -------------------------------------------------------------------------
+def test_error_column_is_typed_string(config, tmp_path):
+    """All-None errors still make a string column (not Parquet's null type)."""
+    import pyarrow.parquet as pq
+
+    out = run_sweep(config, _spec("lhs", points=2), folder=tmp_path / "t")
+    assert out.table["error"].isna().all()
+    assert str(pq.read_schema(tmp_path / "t" / "sweep.parquet").field("error").type) in ("string", "large_string")
+
+
 def test_cli_lhs_sweep_of_64_points(tmp_path):
     proc = run_cli(["sweep=lhs", "sweep.points=64", "replications=20", *SHORT], cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr

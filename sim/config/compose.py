@@ -1,152 +1,41 @@
-"""From command-line overrides to a validated ``SimConfig``, through Hydra.
+"""From command-line overrides to validated configurations, through Hydra.
 
-* Scenario files (``scenarios/*.yaml`` and folders in ``$ALLIANCE_SIM_SCENARIOS``) are
-  registered in Hydra's ConfigStore as the ``scenario`` group (package ``_global_``), so
-  ``scenario=taiwan_drones`` and ``scenario=[a,b]`` work; with several, later files win
-  on conflicting keys (Hydra's merge order; events are keyed by name, so they add up).
-* Overrides of schema paths need no ``+``: ``seed=3``, ``relations.RUS.CHN.trust=0.2``.
-  They are rewritten to ``++path=value`` after checking that the actors they name are
-  in the composed roster (a new actor must be added explicitly with ``+actors.X=...``).
-* ``preflight`` composes and validates every run of a command (each point of a
-  multirun sweep) before Hydra creates any folder: bad input fails with one line.
+``preflight`` composes and validates every run of a command (each point of a multirun,
+up to ``ALLIANCE_SIM_MAX_JOBS`` points) before Hydra creates any folder: bad input fails
+with one line. The parts: ``sim.config.datafiles`` (scenario and roster files, read
+safely), ``sim.config.overrides`` (overrides as typed and as given to Hydra),
+``sim.config.validation`` (composed config to ``SimConfig``); this module composes with
+Hydra and enumerates a multirun's points as Hydra's basic sweeper would.
 """
 
 from __future__ import annotations
 
+import copy
 import importlib.util
 import itertools
-import re
+import math
 import os
+import re
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
-from omegaconf import DictConfig, ListConfig, OmegaConf
-from pydantic import ValidationError
+from omegaconf import DictConfig, OmegaConf
 
-from sim.config.messages import from_validation_error
+from sim.config.datafiles import (SHIPPED, Source, available_configs, available_scenarios, check_data_files,
+                                  read_scenario, register_scenarios, unknown_option)
+from sim.config.overrides import _is_group_override, _quoted, _split, as_typed, normalise, parse_typed
 from sim.config.schema import SimConfig
+from sim.config.validation import container, validate, validate_data
 from sim.errors import ConfigError
-from sim.paths import conf_dir, scenario_dirs
 
-_SCHEMA_KEYS = frozenset(SimConfig.model_fields)
-_GROUPS = ("scenario", "roster", "sweep")
-_MAX_CHECKED_POINTS = 256
-
-
-def available_scenarios() -> dict[str, Path]:
-    """Scenario name -> file, shipped folders first (a later folder may not shadow a name)."""
-    found: dict[str, Path] = {}
-    for folder in scenario_dirs():
-        if not folder.is_dir():
-            raise ConfigError("ALLIANCE_SIM_SCENARIOS", f"no such folder: {folder}")
-        for path in sorted(folder.glob("*.yaml")):
-            found.setdefault(path.stem, path)
-    return found
+__all__ = ["SHIPPED", "Source", "as_typed", "available_configs", "available_scenarios", "base_config",
+           "load_config", "normalise_here", "preflight", "read_scenario", "register_scenarios", "validate",
+           "validate_data"]
+MAX_JOBS_DEFAULT = 1000
 
 
-def available_configs(group: str) -> list[str]:
-    """Names of the shipped configs of a Hydra group in ``conf/`` (``roster``, ``sweep``)."""
-    return sorted(p.stem for p in (conf_dir() / group).glob("*.yaml"))
-
-
-def register_scenarios() -> None:
-    """Store every scenario file in Hydra's ConfigStore (group ``scenario``)."""
-    from hydra.core.config_store import ConfigStore
-
-    store = ConfigStore.instance()
-    for name, path in available_scenarios().items():
-        try:
-            node = OmegaConf.load(path)
-        except Exception as err:  # YAML syntax errors: name the file and line
-            raise ConfigError(f"scenario {name}", f"cannot read {path}: {str(err).splitlines()[0]}") from None
-        if not isinstance(node, DictConfig):
-            raise ConfigError(f"scenario {name}", f"{path} must hold a mapping")
-        store.store(group="scenario", name=name, node=node, package="_global_", provider="alliance-sim")
-
-
-def _split(override: str) -> tuple[str, str, str]:
-    """(prefix, key, value) of ``[+|++|~]key=value``."""
-    prefix = "++" if override.startswith("++") else override[:1] if override[:1] in "+~" else ""
-    key, _, value = override[len(prefix):].partition("=")
-    return prefix, key.strip(), value
-
-
-def _is_group_override(key: str) -> bool:
-    return key in _GROUPS or key.startswith("hydra")
-
-
-_LEAF_DEPTH = {"actors": 3, "relations": 4, "world": 2, "dynamics": 2, "relation_defaults": 2, "outcome": 2}
-
-
-def _existing_container(base: DictConfig, key: str) -> bool:
-    """True if ``key`` exists in ``base`` and holds a mapping or list (a whole parameter)."""
-    node = OmegaConf.select(base, key, default=None, throw_on_missing=False)
-    return isinstance(node, (DictConfig, ListConfig))
-
-
-def normalise(overrides: Sequence[str], roster_from: Sequence[str] | None = None) -> list[str]:
-    """Rewrite schema overrides for Hydra; refuse paths naming actors not in the roster.
-
-    A parameter leaf (e.g. ``relations.RUS.CHN.trust``) is replaced as a whole, whatever
-    form it had (value, range or mapping): ``~key +key=value``. Other paths are merged
-    with ``++key=value``. The roster comes from composing the group overrides, done
-    only if an override needs it (from ``roster_from`` if given: a multirun's first point).
-    """
-    composed: list[DictConfig] = []
-
-    def base() -> DictConfig:
-        if not composed:
-            composed.append(base_config(overrides if roster_from is None else roster_from))
-        return composed[0]
-
-    out: list[str] = []
-    replaced: set[str] = set()
-    for text in overrides:
-        prefix, key, _value = _split(text)
-        if "=" not in text and prefix != "~":
-            raise ConfigError(text, "an override is key=value (e.g. seed=3)")
-        head, *rest = key.split(".")
-        if prefix or _is_group_override(key):
-            out.append(text)
-            continue
-        if head == "sweep":
-            out += _sweep_override(text, key, base, replaced)
-            continue
-        if head not in _SCHEMA_KEYS:
-            raise ConfigError(key, f"unknown key; allowed: {', '.join(sorted(_SCHEMA_KEYS))}, scenario, roster")
-        if head in ("actors", "relations"):
-            roster = list(base().get("actors") or {})
-            allowed = ", ".join(roster)
-            for depth, code in enumerate(rest[: 1 if head == "actors" else 2]):
-                if code not in roster:
-                    where = ".".join([head, *rest[: depth + 1]])
-                    raise ConfigError(
-                        where,
-                        f"unknown actor {code!r}; allowed: {allowed} (add one with +actors.{code}={{...}})",
-                    )
-        if _LEAF_DEPTH.get(head) == len(rest) + 1 and _existing_container(base(), key):
-            out += [f"~{key}", f"+{text}"]
-        else:
-            out.append("++" + text)
-    return out
-
-
-def _sweep_override(text: str, key: str, base, replaced: set[str]) -> list[str]:
-    """``sweep.<key>=v`` -> ``++sweep.<key>=v``; the first ``sweep.parameters.*`` drops the file's set.
-
-    Parameters given on the command line replace the design file's parameters as a whole
-    (a researcher names what to vary; docs/sweeps.md).
-    """
-    if base().get("sweep") is None:
-        raise ConfigError(key, "no sweep selected; add sweep=grid, sweep=lhs or sweep=sobol")
-    out = []
-    if key.startswith("sweep.parameters.") and "parameters" not in replaced:
-        replaced.add("parameters")
-        out += ["~sweep.parameters", "+sweep.parameters={}"]
-    return [*out, "++" + text]
-
-
+# -- Hydra -----------------------------------------------------------------------------------
 _CLUSTER_EXTRA = ("this launcher needs its Hydra plugin; install: pip install 'alliance-sim[cluster]' "
                   "(docs/cluster.md)")
 
@@ -167,50 +56,63 @@ def _check_launcher(cfg: DictConfig) -> None:
                                             "or try the same path locally with hydra/launcher=slurm_local")
 
 
-def _hydra_message(err: Exception) -> ConfigError:
+def _hydra_message(err: Exception, source: Source = SHIPPED) -> ConfigError:
     """One line from a Hydra composition error."""
     text = str(err)
-    plugin = re.search(r"Could not (?:find|load) 'hydra/launcher/(ray|submitit_\w+)'", text)
+    plugin = re.search(r"Could not (?:find|load) 'hydra/launcher/(ray\w*|submitit_\w+)'", text)
     if plugin:
         return ConfigError("hydra/launcher", _CLUSTER_EXTRA)
     missing = re.search(r"Could not (?:find|load) '(scenario|roster|sweep)/([^']*)'", text)
     if missing:
-        group, name = missing.groups()
-        allowed = list(available_scenarios()) if group == "scenario" else available_configs(group)
-        return ConfigError(group, f"unknown {group} {name!r}; allowed: {', '.join(allowed)}")
+        return unknown_option(*missing.groups(), source)
+    options = re.search(r"Could not (?:find|load) '([^']*)/([^'/]*)'.*?Available options in '[^']*':\n(.*)", text, re.S)
+    if options:
+        group, name, listed = options.groups()
+        names = [line.strip() for line in listed.splitlines() if line.strip()]
+        return ConfigError(group, f"unknown option {name!r}; allowed: {', '.join(names)}")
     first = next((line.strip() for line in text.splitlines() if line.strip()), type(err).__name__)
-    return ConfigError("override", first)
+    key = getattr(err, "full_key", None) or "override"
+    return ConfigError(str(key), re.sub(r"(?<![\w.])(\+\+|\+|~)(?=[A-Za-z_])", "", first))
 
 
-def _compose(overrides: Sequence[str], *, hydra_config: bool = False) -> DictConfig:
-    from hydra import compose, initialize_config_dir
+def _compose(overrides: Sequence[str], *, hydra_config: bool = False, source: Source = SHIPPED) -> DictConfig:
+    from hydra._internal.hydra import Hydra
+    from hydra._internal.utils import create_config_search_path
     from hydra.core.global_hydra import GlobalHydra
     from hydra.errors import HydraException
+    from hydra.types import RunMode
+    from omegaconf import open_dict
     from omegaconf.errors import OmegaConfBaseException
 
+    search = create_config_search_path(f"file://{source.primary}")
+    if source.extra is not None:
+        from hydra.core.config_search_path import SearchPathQuery
+
+        search.prepend(provider="command-line", path=f"file://{source.extra}",
+                       anchor=SearchPathQuery(provider="schema"))
     GlobalHydra.instance().clear()
     try:
-        with initialize_config_dir(config_dir=str(conf_dir()), version_base="1.3", job_name="sim"):
-            return compose("config", overrides=list(overrides), return_hydra_config=hydra_config)
+        hydra = Hydra.create_main_hydra2(task_name="sim", config_search_path=search)
+        cfg = hydra.compose_config(source.name, list(overrides), run_mode=RunMode.RUN, from_shell=False,
+                                   with_log_configuration=False)
+        if not hydra_config:
+            with open_dict(cfg):
+                del cfg["hydra"]
+        return cfg
     except (HydraException, OmegaConfBaseException, ValueError) as err:
-        raise _hydra_message(err) from None
+        raise _hydra_message(err, source) from None
     finally:
         GlobalHydra.instance().clear()
 
 
-def base_config(overrides: Sequence[str]) -> DictConfig:
+def base_config(overrides: Sequence[str], source: Source = SHIPPED) -> DictConfig:
     """The config composed from the group overrides alone (roster, scenarios)."""
-    return _compose([o for o in overrides if _is_group_override(_split(o)[1])])
+    return _compose([o for o in overrides if _is_group_override(_split(o)[1])], source=source)
 
 
-def validate(cfg: DictConfig) -> SimConfig:
-    """The composed Hydra config (without its ``hydra`` node) as a validated ``SimConfig``."""
-    keys = [k for k in cfg if k not in ("hydra", "sweep")]
-    data = OmegaConf.to_container(OmegaConf.masked_copy(cfg, keys), resolve=True)
-    try:
-        return SimConfig.model_validate(data)
-    except ValidationError as err:
-        raise from_validation_error(err, SimConfig) from None
+def normalise_here(overrides: Sequence[str], source: Source = SHIPPED) -> list[str]:
+    """``normalise`` against the config the overrides' own groups compose (if needed)."""
+    return normalise(overrides, lambda: [base_config(overrides, source)])
 
 
 def load_config(scenario: str | Sequence[str] | None = "baseline", overrides: Sequence[str] = ()) -> SimConfig:
@@ -218,78 +120,187 @@ def load_config(scenario: str | Sequence[str] | None = "baseline", overrides: Se
 
     ``scenario`` is a name, a list of names (later wins) or None for the roster alone.
     """
-    register_scenarios()
     args = list(overrides)
     if scenario is None:
         args.insert(0, "~scenario")
     elif not any(_split(o)[1] == "scenario" for o in args):
         names = [scenario] if isinstance(scenario, str) else list(scenario)
         args.insert(0, f"scenario=[{','.join(names)}]")
-    normalised = normalise(args)
-    return validate(_compose(normalised))
+    return _prepared(args, multirun=False, source=SHIPPED)[1][0][0]
 
 
-def _sweep_points(overrides: Sequence[str]) -> list[list[str]]:
-    """Every combination of a multirun's sweep values (as Hydra's basic sweeper would)."""
-    from hydra.core.override_parser.overrides_parser import OverridesParser
-    from hydra.errors import HydraException
+# -- preflight -------------------------------------------------------------------------------
+def max_jobs() -> int:
+    """Most multirun jobs a command may launch (``ALLIANCE_SIM_MAX_JOBS``, default 1000)."""
+    text = os.environ.get("ALLIANCE_SIM_MAX_JOBS", str(MAX_JOBS_DEFAULT))
+    if not text.isdigit() or int(text) < 1:
+        raise ConfigError("ALLIANCE_SIM_MAX_JOBS", f"{text!r}; allowed: a whole number >= 1")
+    return int(text)
 
-    try:
-        parsed = OverridesParser.create().parse_overrides(list(overrides))
-    except HydraException as err:
-        raise _hydra_message(err) from None
+
+def _points(parsed: list, optuna: bool) -> list[list[str]]:
+    return [list(p) for p in itertools.product(*_axes(parsed, optuna))]
+
+
+def _axes(parsed: list, optuna: bool) -> list[list[str]]:
+    """Each override's values: a sweep's choices, an interval's two ends (checked, not run)."""
     axes = []
     for o in parsed:
         key = o.get_key_element()
-        if o.is_sweep_override():
+        if o.is_interval_sweep():
+            if not optuna:
+                raise ConfigError(o.key_or_group, "interval(...) is a search range for Hydra's Optuna sweeper; "
+                                  "allowed: add hydra/sweeper=optuna (pip install 'alliance-sim[sweepers]'), "
+                                  "or list values (0.2,0.5,0.8) or range(...)")
+            ends = (o.value().start, o.value().end)
+            axes.append([f"{key}={v!r}" for v in ends])
+        elif o.value_type is not None and o.value_type.name == "GLOB_CHOICE_SWEEP":
+            raise ConfigError(o.key_or_group, "glob(...) sweeps are not supported; allowed: list the options")
+        elif o.is_sweep_override():
             axes.append([f"{key}={v}" for v in o.sweep_string_iterator()])
         else:
             axes.append([o.input_line])
-    return [list(point) for point in itertools.product(*axes)]
+    return axes
 
 
-def preflight(overrides: Sequence[str], *, multirun: bool) -> list[str]:
+def _prepared(overrides: Sequence[str], *, multirun: bool, source: Source):
+    """(normalised overrides for Hydra, [(validated config, its sweep node or None)] of
+    every run, the composed config of the first run with its ``hydra`` node).
+
+    As Hydra's basic sweeper would: every combination of the sweep values. Each
+    combination of group overrides is composed once, with the overrides that do not
+    vary applied by Hydra; the swept values are then set on a plain copy (``_assign``).
+    """
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    parsed = parse_typed(overrides)
+    if not multirun:
+        sweep = next((o for o in parsed if o.is_sweep_override()), None)
+        if sweep is not None:
+            raise ConfigError(sweep.key_or_group, "several values (a sweep) need --multirun (-m); allowed: one value")
+    searchpath = [o.value() for o in parsed if o.key_or_group == "hydra.searchpath"]
+    check_data_files(parsed, source, [p for v in searchpath for p in (v if isinstance(v, list) else [v])])
+    count = math.prod(len(a) for a in _axes(parsed, optuna=True))
+    if count > max_jobs():
+        raise ConfigError("--multirun", f"{count:,} jobs; allowed: at most {max_jobs():,} (ALLIANCE_SIM_MAX_JOBS); "
+                          "many points run faster as a batched sweep (sweep=grid|lhs|sobol, docs/sweeps.md)")
+    cache: dict[tuple[str, ...], DictConfig] = {}
+
+    def composed_for(groups: Sequence[str]) -> DictConfig:
+        if tuple(groups) not in cache:
+            cache[tuple(groups)] = _compose(list(groups), hydra_config=True, source=source)
+        return cache[tuple(groups)]
+
+    bases = [composed_for(p) for p in _points([o for o in parsed if _is_group_override(o.key_or_group)], True)]
+    optuna = "optuna" in str(OmegaConf.select(bases[0], "hydra.sweeper._target_", default="")).lower()
+    if multirun and optuna and any(b.get("sweep") is not None for b in bases):
+        raise ConfigError("sweep", "a batched sweep runs all its points in one job; allowed: the Optuna "
+                          "sweeper with one run per trial (remove sweep=...)")
+    normalised = normalise(overrides, bases)
+    rewritten = OverridesParser.create().parse_overrides(normalised)
+    grouped = [_is_group_override(o.key_or_group) for o in rewritten]
+    swept = [o.is_sweep_override() and not g for o, g in zip(rewritten, grouped)]
+    fixed = [o for o, g, s in zip(normalised, grouped, swept) if not g and not s]
+    data_for: dict[tuple[str, ...], dict] = {}
+    runs, first = [], None
+    for point in _points(rewritten, optuna):
+        groups = tuple(o for o, g in zip(point, grouped) if g)
+        if groups not in data_for:
+            cfg = _apply(composed_for(groups), fixed, source)
+            first = cfg if first is None else first
+            data_for[groups] = container(cfg)
+        data = copy.deepcopy(data_for[groups])
+        varied = [o for o, s in zip(point, swept) if s]
+        if varied and not _assign(data, OverridesParser.create().parse_overrides(varied)):
+            data = container(_apply(composed_for(groups), [*fixed, *varied], source))
+        runs.append((validate_data(data), data.get("sweep")))
+    return normalised, runs, first
+
+
+def _assign(data: dict, overrides: list) -> bool:
+    """Apply parsed ``++k=v`` / ``+k=v`` / ``~k`` overrides to plain ``data`` as Hydra
+    would (a mapping merges into a mapping; anything else replaces); False if one needs
+    Hydra itself (an interpolation in the value)."""
+    for o in overrides:
+        *parents, leaf = o.key_or_group.split(".")
+        value = None if o.is_delete() else o.value()
+        if "${" in repr(value):
+            return False
+        node = data
+        for part in parents:
+            node = node.setdefault(part, {}) if isinstance(node, dict) else None
+            if not isinstance(node, dict):
+                return False
+        if o.is_delete():
+            if leaf not in node:
+                raise ConfigError(o.key_or_group, "cannot delete: not set")
+            del node[leaf]
+        elif isinstance(value, dict) and isinstance(node.get(leaf), dict):
+            _merge(node[leaf], value)
+        else:
+            node[leaf] = copy.deepcopy(value)
+    return True
+
+
+def _merge(into: dict, value: dict) -> None:
+    for key, item in value.items():
+        if isinstance(item, dict) and isinstance(into.get(key), dict):
+            _merge(into[key], item)
+        else:
+            into[key] = copy.deepcopy(item)
+
+
+def _apply(base: DictConfig, overrides: list[str], source: Source) -> DictConfig:
+    """``base`` with the (non-group) overrides applied as Hydra applies them."""
+    from hydra._internal.config_loader_impl import ConfigLoaderImpl
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+    from hydra.errors import HydraException
+    from omegaconf.errors import OmegaConfBaseException
+
+    if not overrides:
+        return base
+    cfg = base.copy()
+    try:
+        ConfigLoaderImpl._apply_overrides_to_config(OverridesParser.create().parse_overrides(overrides), cfg)
+    except (HydraException, OmegaConfBaseException, ValueError) as err:
+        raise _hydra_message(err, source) from None
+    return cfg
+
+
+def preflight(overrides: Sequence[str], *, multirun: bool, source: Source = SHIPPED) -> list[str]:
     """Normalised overrides for Hydra, after validating every run they describe."""
-    register_scenarios()
-    points = _sweep_points(overrides) if multirun else [list(overrides)]
-    points = points[:_MAX_CHECKED_POINTS]
-    normalised: list[str] = []
-    sweep_dir: Path | None = None
-    for point in points:
-        normalised = normalise(point)
-        cfg = _compose(normalised, hydra_config=True)
-        config = validate(cfg)
-        _check_output_dir(cfg, multirun)
-        if sweep_dir is None:
-            if multirun:
-                _check_launcher(cfg)
-            sweep_dir = Path(str(cfg.hydra.sweep.dir)).expanduser().absolute()
-        if cfg.get("sweep") is not None:
-            from sim.sweep.run import plan_sweep
+    from sim.resources import check_run, check_sweep
 
-            _spec, folder = plan_sweep(cfg.sweep, config, base=Path("."))
-            if not multirun and not any(_split(o)[1] == "hydra.run.dir" for o in normalised):
-                normalised.append(f"hydra.run.dir={folder}")  # Hydra's files go with the sweep's
+    normalised, runs, cfg = _prepared(overrides, multirun=multirun, source=source)
+    _check_output_dir(cfg, multirun)
+    if multirun:
+        _check_launcher(cfg)
+    for config, sweep in runs:
+        if sweep is None:
+            check_run(config)
+            continue
+        from sim.sweep.run import plan_sweep
+
+        spec, folder = plan_sweep(sweep, config, base=Path("."))
+        check_sweep(config, spec)
+        if not multirun and not any(_split(o)[1] == "hydra.run.dir" for o in normalised):
+            normalised.append(f"hydra.run.dir={_quoted(str(folder))}")  # Hydra's files go with the sweep's
     if not multirun:
         return normalised
     # Jobs of remote launchers (Ray, SLURM) run in other processes, elsewhere: pin the
     # multirun folder as an absolute path resolved here (``${now:...}`` evaluated once).
-    pinned = [o for o in normalise(overrides, roster_from=points[0]) if _split(o)[1] != "hydra.sweep.dir"]
+    sweep_dir = Path(str(cfg.hydra.sweep.dir)).expanduser().absolute()
+    pinned = [o for o in normalised if _split(o)[1] != "hydra.sweep.dir"]
     return [*pinned, f"hydra.sweep.dir={_quoted(str(sweep_dir))}"]
 
 
-def _quoted(value: str) -> str:
-    """``value`` as a Hydra override value (quoted unless it is a plain path)."""
-    if re.fullmatch(r"[A-Za-z0-9_./-]+", value):
-        return value
-    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
-
-
 def _check_output_dir(cfg: DictConfig, multirun: bool) -> None:
-    """The run folder's nearest existing ancestor must be a writable folder."""
-    node = cfg.hydra.sweep.dir if multirun else cfg.hydra.run.dir
-    target = Path(str(node)).expanduser().absolute()
+    """The run folder must be a path whose nearest existing ancestor is a writable folder."""
     key = "hydra.sweep.dir" if multirun else "hydra.run.dir"
+    node = cfg.hydra.sweep.dir if multirun else cfg.hydra.run.dir
+    if not str(node).strip():
+        raise ConfigError(key, "empty; allowed: a folder path")
+    target = Path(str(node)).expanduser().absolute()
     probe = target
     while not probe.exists():
         probe = probe.parent

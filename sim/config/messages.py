@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import typing
 
 from pydantic import BaseModel, ValidationError
@@ -35,7 +36,7 @@ def from_validation_error(err: ValidationError, root: type[BaseModel]) -> Config
     msg = first["msg"].removeprefix("Value error, ")
     if first["type"] == "extra_forbidden":
         holder = _model_at(root, loc)
-        allowed = ", ".join(holder.model_fields) if holder else "see docs/configuration.md"
+        allowed = ", ".join(holder.model_fields) if holder else "python -m sim.catalog parameters lists them"
         return ConfigError(key, f"unknown key; allowed: {allowed}")
     if first["type"] == "missing":
         if loc and isinstance(loc[-1], int):
@@ -48,6 +49,8 @@ def from_validation_error(err: ValidationError, root: type[BaseModel]) -> Config
     if first["type"] in ("literal_error", "enum"):
         return ConfigError(key, msg.replace("Input should be", "allowed:"))
     got = first.get("input")
+    if isinstance(got, float) and not math.isfinite(got):
+        return ConfigError(key, f"must be a finite number (got {got})")
     if first["type"].startswith(("float", "int", "bool", "string")) and not isinstance(got, (dict, list)):
         msg = f"{msg} (got {got!r})"
     return ConfigError(key, msg)

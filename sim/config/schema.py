@@ -148,10 +148,10 @@ class SimConfig(_Frozen):
 
     scenarios: dict[str, ScenarioInfo] = Field(default_factory=dict)
     seed: int = Field(0, ge=0, le=2**62, description="root of every random draw")
-    replications: int = Field(1000, ge=1, le=10_000_000)
-    horizon_months: int = Field(60, ge=1, le=1200)
+    replications: int = Field(1000, ge=1, le=10_000_000, description="independent replications of the ensemble")
+    horizon_months: int = Field(60, ge=1, le=1200, description="months simulated after month 0 [month]")
     start: str = Field("2025-07", pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="calendar month of month 0 (YYYY-MM)")
-    engine: Literal["numba", "mesa"] = "numba"
+    engine: Literal["numba", "mesa"] = Field("numba", description="numba core (ensembles) or Mesa reference (readable)")
     batch_size: int = Field(1024, ge=1, le=100_000, description="replications per core call (does not change results)")
     actors: dict[str, Actor]
     relation_defaults: RelationDefaults = RelationDefaults()

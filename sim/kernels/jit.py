@@ -1,89 +1,143 @@
-"""JIT flags for every kernel, defined once, and the numba cache location.
+"""JIT flags for every kernel, defined once, and where compiled kernels are cached.
 
 Cache policy (numba's own cache does not notice edits to *other* modules a kernel
-uses, and freezes module constants at compile time):
+uses, and freezes module constants at compile time; its index files are pickles, so
+whoever can write the cache folder can run code in the next process that reads it):
 
-- The cache lives in ``<cache root>/numba-<key>`` where ``key`` hashes the source of
-  every file in ``sim/kernels/`` plus numba's version. Any edit to the compiled core
-  gives a new directory, so stale machine code is never served.
-- ``<cache root>`` is ``$ALLIANCE_SIM_CACHE_DIR``, else ``$XDG_CACHE_HOME/alliance-sim``,
-  else ``~/.cache/alliance-sim``, else a per-user folder in the system temp dir. The
-  first that is writable wins; if none is, caching is switched off (correct, slower).
-- A user who sets ``NUMBA_CACHE_DIR`` keeps full control (then edits are the user's
-  responsibility, as in plain numba).
+- Kernels are cached in ``<root>/numba-<key>`` (``<root>/alliance-sim-<key>`` inside a
+  user-set ``NUMBA_CACHE_DIR``), where ``key`` hashes numba's version and the source of
+  every file in ``sim/kernels/`` and ``sim/mechanisms/``: any edit to the compiled core
+  gives a new folder, so stale machine code is never served, whatever folder is used.
+- ``<root>`` is ``$NUMBA_CACHE_DIR``, else ``$ALLIANCE_SIM_CACHE_DIR``, else
+  ``$XDG_CACHE_HOME/alliance-sim``, else ``~/.cache/alliance-sim``, else
+  ``<system temp>/alliance-sim-<uid>``. The first usable one wins. Usable: the root is
+  a folder owned by this user that no one else may write (mode without group/other
+  write), and the keyed folder is owned by this user with mode 0700 (created so; a
+  folder with looser mode that this user owns is tightened). A folder owned by someone
+  else (e.g. planted in ``/tmp``) is never used. If none is usable, caching is off
+  (correct, slower); ``CACHE_REASON`` says why.
 - ``ALLIANCE_SIM_NO_CACHE=1`` disables caching.
 
-Threading layer: ``workqueue`` unless ``NUMBA_THREADING_LAYER`` is set. It ships with
-numba and is fork-safe, unlike GNU OpenMP (the default here), so numba threads can be
-combined with process-based sweep launchers. Results never depend on the layer or the
-thread count: every random draw is counter-based (``sim.kernels.rng``).
+What importing this module changes in the process: it adds one cache locator to numba
+that claims only functions defined in the ``sim`` package (other libraries' kernels keep
+numba's own locators and ``NUMBA_CACHE_DIR``; no environment variable is written), and,
+if no threading layer was chosen (``NUMBA_THREADING_LAYER`` unset), numba's
+``config.THREADING_LAYER`` becomes ``workqueue``: it ships with numba and is fork-safe,
+unlike GNU OpenMP (the default here), so numba threads can be combined with forked
+workers. Results never depend on the layer or the thread count: every random draw is
+counter-based (``sim.kernels.rng``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 
 import numba
+from numba.core import caching
 
-_KERNEL_DIRS = (Path(__file__).resolve().parent, Path(__file__).resolve().parents[1] / "mechanisms")
+_PACKAGE = Path(__file__).resolve().parents[1]  # the ``sim`` package
+KERNEL_DIRS = (_PACKAGE / "kernels", _PACKAGE / "mechanisms")
 
 
 def kernel_source_key() -> str:
-    """16 hex digits hashing numba's version and every source file with kernels
-    (``sim/kernels``, ``sim/mechanisms``)."""
+    """16 hex digits hashing numba's version and every source file of ``KERNEL_DIRS``."""
     digest = hashlib.sha256(numba.__version__.encode())
-    for folder in _KERNEL_DIRS:
+    for folder in KERNEL_DIRS:
         for path in sorted(folder.glob("*.py")):
             digest.update(f"{folder.name}/{path.name}".encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
-def _writable(path: Path) -> bool:
+def _owned_by_me(info: os.stat_result) -> bool:
+    return not hasattr(os, "geteuid") or info.st_uid == os.geteuid()
+
+
+def _private_folder(target: Path) -> str | None:
+    """Create ``target`` (0700) or check it; None if usable, else why not."""
+    root = target.parent
     try:
-        path.mkdir(parents=True, exist_ok=True)
-        probe = tempfile.NamedTemporaryFile(dir=path, prefix=".probe", delete=True)
-        probe.close()
-        return True
-    except OSError:
-        return False
+        root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = root.stat()
+        if not stat.S_ISDIR(info.st_mode) or not _owned_by_me(info) or info.st_mode & 0o022:
+            return f"{root} is not a folder of this user that only this user can write"
+        target.mkdir(mode=0o700, exist_ok=True)
+        info = target.lstat()
+        if not stat.S_ISDIR(info.st_mode) or not _owned_by_me(info):
+            return f"{target} is not a folder owned by this user"
+        if info.st_mode & 0o077:
+            os.chmod(target, 0o700)
+        tempfile.TemporaryFile(dir=target).close()
+    except OSError as err:
+        return f"{target}: {err.strerror or err}"
+    return None
 
 
-def _cache_roots() -> list[Path]:
+def _candidates(key: str) -> list[Path]:
+    env = os.environ
+    if env.get("NUMBA_CACHE_DIR"):
+        return [Path(env["NUMBA_CACHE_DIR"]) / f"alliance-sim-{key}"]
     roots = []
-    if os.environ.get("ALLIANCE_SIM_CACHE_DIR"):
-        roots.append(Path(os.environ["ALLIANCE_SIM_CACHE_DIR"]))
-    if os.environ.get("XDG_CACHE_HOME"):
-        roots.append(Path(os.environ["XDG_CACHE_HOME"]) / "alliance-sim")
+    if env.get("ALLIANCE_SIM_CACHE_DIR"):
+        roots.append(Path(env["ALLIANCE_SIM_CACHE_DIR"]))
+    if env.get("XDG_CACHE_HOME"):
+        roots.append(Path(env["XDG_CACHE_HOME"]) / "alliance-sim")
     roots.append(Path.home() / ".cache" / "alliance-sim")
-    user = os.environ.get("USER") or str(os.getuid() if hasattr(os, "getuid") else "user")
-    roots.append(Path(tempfile.gettempdir()) / f"alliance-sim-{user}")
-    return roots
+    uid = os.geteuid() if hasattr(os, "geteuid") else os.getpid()
+    roots.append(Path(tempfile.gettempdir()) / f"alliance-sim-{uid}")
+    return [root / f"numba-{key}" for root in roots]
 
 
-def configure_cache() -> tuple[bool, str | None]:
-    """Point numba's cache at a writable, source-keyed folder; return (enabled, dir)."""
+def configure_cache() -> tuple[bool, str | None, str]:
+    """(enabled, cache folder, reason) under the policy of the module doc."""
     if os.environ.get("ALLIANCE_SIM_NO_CACHE") == "1":
-        return False, None
-    if os.environ.get("NUMBA_CACHE_DIR"):
-        return True, os.environ["NUMBA_CACHE_DIR"]
-    key = kernel_source_key()
-    for root in _cache_roots():
-        target = root / f"numba-{key}"
-        if _writable(target):
-            # Set both: numba re-reads NUMBA_* variables whenever any of them changes.
-            os.environ["NUMBA_CACHE_DIR"] = numba.config.CACHE_DIR = str(target)
-            return True, str(target)
-    return False, None
+        return False, None, "ALLIANCE_SIM_NO_CACHE=1"
+    reasons = []
+    for target in _candidates(kernel_source_key()):
+        problem = _private_folder(target)
+        if problem is None:
+            return True, str(target), "ok"
+        reasons.append(problem)
+    return False, None, "; ".join(reasons)
 
+
+CACHE_ENABLED, CACHE_DIR, CACHE_REASON = configure_cache()
+
+
+def cache_is_cold() -> bool:
+    """True if the kernels will be compiled in this process (no cached index yet)."""
+    return not CACHE_ENABLED or not any(Path(CACHE_DIR).glob("*/*.nbi"))
+
+
+class ProjectCacheLocator(caching.UserProvidedCacheLocator):
+    """Numba cache locator for the ``sim`` package's own kernels: ``CACHE_DIR``, one
+    subfolder per source folder. Returns None for any other file (numba's own apply)."""
+
+    def __init__(self, py_func, py_file):
+        self._py_file = py_file
+        self._lineno = py_func.__code__.co_firstlineno
+        self._cache_path = os.path.join(CACHE_DIR, Path(py_file).resolve().parent.name)
+
+    def ensure_cache_path(self):
+        os.makedirs(self._cache_path, mode=0o700, exist_ok=True)
+        tempfile.TemporaryFile(dir=self._cache_path).close()
+
+    @classmethod
+    def from_function(cls, py_func, py_file):
+        if not CACHE_ENABLED or not Path(py_file).resolve().is_relative_to(_PACKAGE):
+            return None
+        return super().from_function(py_func, py_file)
+
+
+if ProjectCacheLocator not in caching.CacheImpl._locator_classes:
+    caching.CacheImpl._locator_classes.insert(0, ProjectCacheLocator)
 
 if not os.environ.get("NUMBA_THREADING_LAYER"):
-    os.environ["NUMBA_THREADING_LAYER"] = numba.config.THREADING_LAYER = "workqueue"
-
-CACHE_ENABLED, CACHE_DIR = configure_cache()
+    numba.config.THREADING_LAYER = "workqueue"
 
 # error_model="numpy": division follows IEEE (no ZeroDivisionError checks in loops);
 # fastmath stays off so the core matches the Mesa reference to rounding.

@@ -6,7 +6,8 @@ atomically before the next starts, so a killed sweep loses at most the chunk in 
 (a few seconds of work) and the same command resumes it. With
 ``sweep.shards=K`` and ``sweep.shard=k`` a job evaluates only points ``p % K == k``;
 shards running anywhere (Hydra multirun on Ray or SLURM) share the folder, and the one
-that finds every point done writes ``sweep.parquet``.
+that finds every point done writes ``sweep.parquet``. Faults the folder survives: see
+``sim.sweep.store``. Ctrl-C stops after saying what was kept (``SweepInterrupted``).
 """
 
 from __future__ import annotations
@@ -17,15 +18,19 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from tqdm.auto import tqdm
 
 from sim.config.schema import SimConfig
+from sim.progress import progress_bar
 from sim.sweep.design import design, n_points, salib_problem
 from sim.sweep.points import PointEvaluator
 from sim.sweep.spec import SweepSpec, resolve_axes
 from sim.sweep.store import SweepStore, default_folder, sweep_digest
 
 CHUNK_BATCHES = 8  # kernel calls per written chunk: ~0.5 M replication-months at the default batch size
+
+
+class SweepInterrupted(KeyboardInterrupt):
+    """Ctrl-C during a sweep; ``str()`` says what was kept and how to resume."""
 
 
 @dataclass
@@ -86,7 +91,7 @@ def plan_sweep(node, config: SimConfig, base: Path | None = None) -> tuple[Sweep
 
 def manifest(config: SimConfig, spec: SweepSpec, overrides, digest: str, seed: int) -> dict:
     """Content of ``sweep.json`` (read by ``python -m analysis``)."""
-    from sim.results import package_version
+    from sim.runinfo import package_version
 
     return {
         "method": spec.method,
@@ -118,22 +123,35 @@ def run_sweep(config: SimConfig, spec: SweepSpec, *, overrides=(), folder: Path 
     seed = config.seed if spec.seed is None else spec.seed
     points = design(spec, seed)
     store = SweepStore(folder)
-    store.open(manifest(config, spec, overrides, digest, seed))
-    done = store.done_points()
     mine = [p for p in range(points.shape[0]) if spec.shard is None or p % spec.shards == spec.shard]
-    todo = [p for p in mine if p not in done]
+    with store.lock(spec.shard):
+        store.open(manifest(config, spec, overrides, digest, seed))
+        if store.complete:
+            return SweepOutcome(folder, points.shape[0], 0, len(mine), store.read_table())
+        done = store.done_points()
+        todo = [p for p in mine if p not in done]
+        try:
+            _evaluate(store, config, spec, targets, points, todo, mine, progress)
+        except KeyboardInterrupt:
+            kept = len(set(mine) & store.done_points())
+            raise SweepInterrupted(f"kept {kept} of {len(mine)} points in {folder}; the same command resumes") from None
+        table = store.merge(points.shape[0], {"complete": True})
+    return SweepOutcome(folder, points.shape[0], len(todo), len(mine) - len(todo), table)
+
+
+def _evaluate(store: SweepStore, config: SimConfig, spec: SweepSpec, targets, points: np.ndarray,
+              todo: list[int], mine: list[int], progress: bool) -> None:
+    """Evaluate the points ``todo``, one chunk file per ``per_chunk`` points."""
     evaluator = PointEvaluator.build(config, spec.paths, targets)
     per_chunk = max(1, CHUNK_BATCHES * config.batch_size // config.replications)
-    bar = tqdm(total=len(mine), initial=len(mine) - len(todo), unit="point", desc=f"{spec.method} sweep",
-               disable=not progress)
+    bar = progress_bar(len(mine), initial=len(mine) - len(todo), unit="point", desc=f"{spec.method} sweep",
+                       enabled=progress)
     for start in range(0, len(todo), per_chunk):
         ids = np.array(todo[start:start + per_chunk], dtype=np.int64)
         rows = evaluator.evaluate(points[ids])
         frame = pd.DataFrame({"point": ids, **{p: points[ids, d] for d, p in enumerate(spec.paths)}})
         frame = pd.concat([frame, pd.DataFrame(rows, columns=evaluator.columns)], axis=1)
-        frame["error"] = frame["error"].astype(object)
+        frame["error"] = pd.array(frame["error"].tolist(), dtype="string")
         store.write_chunk(frame)
         bar.update(len(ids))
     bar.close()
-    table = store.merge(points.shape[0], {"complete": True})
-    return SweepOutcome(folder, points.shape[0], len(todo), len(mine) - len(todo), table)

@@ -1,0 +1,156 @@
+"""A run's trajectories as an ``xarray.Dataset`` with named dimensions, units and long names.
+
+Layout (``Results.to_xarray()``, written as ``trajectories.nc``)::
+
+    trust, support, dependency, alignment   (source, target, month, quantile)  ordered dyads
+    partnership                             (source, target, month, quantile)  symmetric
+    need                                    (actor, month, quantile)
+    war, strait                             (month, quantile)
+    pair_index                              (month, quantile)   the outcome pair, exact
+    survival, survival_lo, survival_hi      (month)             S(t) with a Wilson 95% band
+
+Coordinates: ``source``, ``target``, ``actor`` (actor codes), ``month`` (0 = the initial
+state), ``date`` (first day of each month, along ``month``), ``quantile`` (over
+replications). A relation of an actor with itself is NaN. Long names and units come from
+the schema's field descriptions (``relation_defaults`` for dyads, ``world``), so they
+cannot drift from the parameters they continue; the dataset's attributes hold the
+headline outcomes and the run settings. Built from numpy arrays only: no pandas
+categorical or nullable columns reach the NetCDF writer.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.aggregate import QUANTILES
+
+if TYPE_CHECKING:
+    import xarray as xr
+
+    from sim.results import Results
+
+NETCDF_ENGINE = "h5netcdf"  # NetCDF4 files; the netCDF4 package is not needed
+
+_BOUNDS_SUFFIX = re.compile(r"\s*\[[^\]]*\]\s*$")
+_DERIVED = {
+    "partnership": ("partnership index I_ab = ½√(τ_ab τ_ba) + ½√(s_ab s_ba) of the unordered pair", 0.0, 1.0),
+    "need": ("need for outside support, from conflict intensity and the largest threat", 0.0, 1.0),
+}
+
+
+def schema_long_name(model, name: str) -> tuple[str, float, float]:
+    """(long name, valid min, valid max) of a schema field holding a state's initial value."""
+    from sim.config.params import bounds_of
+
+    description = model.model_fields[name].description or name
+    text = _BOUNDS_SUFFIX.sub("", description).removeprefix("initial ")
+    bounds = bounds_of(model, name)
+    return text, float(bounds.lo), float(bounds.hi)
+
+
+def variable_attrs(results: Results) -> dict[str, dict]:
+    """Attributes (long_name, units, valid_min, valid_max) of every trajectory variable."""
+    config = results.config
+    variables = {cell.variable for cell in results.cells}
+    out = {}
+    for name in sorted(variables):
+        if name in _DERIVED:
+            long_name, lo, hi = _DERIVED[name]
+        elif name in type(config.world).model_fields:
+            long_name, lo, hi = schema_long_name(type(config.world), name)
+        else:
+            long_name, lo, hi = schema_long_name(type(config.relation_defaults), name)
+        out[name] = {"long_name": long_name, "units": "1", "valid_min": lo, "valid_max": hi}
+    return out
+
+
+def to_dataset(results: Results) -> xr.Dataset:
+    """The labeled trajectories of ``results`` (see module doc)."""
+    import xarray as xr
+
+    from sim.aggregate import cell_kind, month_dates
+
+    roster = list(results.roster)
+    where = {code: k for k, code in enumerate(roster)}
+    quantiles = np.asarray(QUANTILES, dtype=float)
+    values = results.cell_quantiles  # [T+1, C, Q]
+    t1 = values.shape[0]
+    arrays: dict[str, np.ndarray] = {}
+    for c, cell in enumerate(results.cells):
+        kind = cell_kind(cell)
+        if kind == "dyad":
+            cube = arrays.setdefault(cell.variable, np.full((len(roster), len(roster), t1, len(quantiles)), np.nan))
+            cube[where[cell.source], where[cell.target]] = values[:, c]
+            if cell.variable == "partnership":  # an unordered pair: both orders
+                cube[where[cell.target], where[cell.source]] = values[:, c]
+        elif kind == "actor":
+            arrays.setdefault(cell.variable, np.full((len(roster), t1, len(quantiles)), np.nan))[where[cell.source]] = values[:, c]
+        else:
+            arrays[cell.variable] = values[:, c].copy()
+    dims = {"dyad": ("source", "target", "month", "quantile"), "actor": ("actor", "month", "quantile"),
+            "world": ("month", "quantile")}
+    kinds = {cell.variable: cell_kind(cell) for cell in results.cells}
+    attrs = variable_attrs(results)
+    data_vars = {name: (dims[kinds[name]], array, attrs[name]) for name, array in arrays.items()}
+
+    a, b = results.config.outcome.pair
+    band = np.quantile(results.pair_index, quantiles, axis=0).T  # [T+1, Q]
+    data_vars["pair_index"] = (("month", "quantile"), band, {
+        "long_name": f"partnership index of the outcome pair {a}-{b} (exact quantiles over replications)",
+        "units": "1", "valid_min": 0.0, "valid_max": 1.0, "pair": f"{a}-{b}"})
+    frame = results.partnership()
+    for column, what in (("survival", "share of replications not ruptured by the month, S(t)"),
+                         ("survival_lo", "lower end of the Wilson 95% interval of S(t)"),
+                         ("survival_hi", "upper end of the Wilson 95% interval of S(t)")):
+        data_vars[column] = (("month",), frame[column].to_numpy(float), {
+            "long_name": f"{a}-{b}: {what}", "units": "1", "valid_min": 0.0, "valid_max": 1.0})
+
+    coords = {
+        "source": ("source", np.asarray(roster, dtype=str), {"long_name": "actor holding the relation (who trusts, supports, depends)"}),
+        "target": ("target", np.asarray(roster, dtype=str), {"long_name": "partner the relation is towards"}),
+        "actor": ("actor", np.asarray(roster, dtype=str), {"long_name": "actor"}),
+        "month": ("month", np.arange(t1, dtype=np.int64), {"long_name": "simulated month (0 = initial state)", "units": "month"}),
+        "date": ("month", month_dates(results.config.start, t1).values, {"long_name": "calendar month (first day)"}),
+        "quantile": ("quantile", quantiles, {"long_name": "quantile over replications", "units": "1"}),
+    }
+    return xr.Dataset(data_vars=data_vars, coords=coords, attrs=dataset_attrs(results))
+
+
+def dataset_attrs(results: Results) -> dict:
+    """Headline outcomes and run settings as NetCDF-safe attributes (str, int, float)."""
+    s = results.summary()
+    lo, hi = s["p_hold_ci"]
+    out = results.config.outcome
+    rupture = s["median_rupture_month"]
+    return {
+        "title": f"alliance-sim trajectories: {s['scenario']}",
+        "Conventions": "CF-1.10",
+        "source": f"alliance-sim {s['version']}",
+        "scenario": s["scenario"],
+        "overrides": " ".join(s["overrides"]),
+        "pair": "-".join(s["pair"]),
+        "p_hold": s["p_hold"],
+        "p_hold_ci_low": lo,
+        "p_hold_ci_high": hi,
+        "median_rupture_month": float("nan") if rupture is None else float(rupture),
+        "hold_threshold": out.hold_threshold,
+        "rupture_threshold": out.rupture_threshold,
+        "rupture_months": out.rupture_months,
+        "replications": s["replications"],
+        "seed": s["seed"],
+        "horizon_months": s["horizon_months"],
+        "start": s["start"],
+        "engine": s["engine"],
+        "quantile_resolution": s["quantile_resolution"],
+        "quantile_note": "dyad, need and world quantiles come from histograms of 1/quantile_resolution bins "
+                         "(accurate to one bin); pair_index quantiles are exact",
+    }
+
+
+def write_netcdf(dataset: xr.Dataset, path: str | Path) -> None:
+    """Write ``dataset`` as NetCDF4 (h5netcdf) to ``path``; ``xr.open_dataset(path)`` reads it."""
+    dataset.to_netcdf(path, engine=NETCDF_ENGINE)
