@@ -88,7 +88,7 @@ def _per_replication_output(horizon: int, n: int, n_events: int) -> int:
     from sim.trajectories import Trajectories
 
     one = Trajectories.empty(np.zeros(1, dtype=np.int64), horizon, n, n_events)
-    return sum(getattr(one, f).nbytes for f in ("reps", "dyad", "world", "need", "detections", "fires"))
+    return sum(getattr(one, f).nbytes for f in ("reps", *Trajectories.ARRAYS))
 
 
 def _parameter_row(n: int) -> int:
