@@ -2,7 +2,8 @@
 
 Layout (``Results.to_xarray()``, written as ``trajectories.nc``)::
 
-    trust, support, dependency, alignment   (source, target, month, quantile)  ordered dyads
+    trust, support, dependency, alignment,
+    affinity, reliable, gap                 (source, target, month, quantile)  ordered dyads
     partnership                             (source, target, month, quantile)  symmetric
     need                                    (actor, month, quantile)
     war, strait                             (month, quantile)
@@ -11,16 +12,14 @@ Layout (``Results.to_xarray()``, written as ``trajectories.nc``)::
 
 Coordinates: ``source``, ``target``, ``actor`` (actor codes), ``month`` (0 = the initial
 state), ``date`` (first day of each month, along ``month``), ``quantile`` (over
-replications). A relation of an actor with itself is NaN. Long names and units come from
-the schema's field descriptions (``relation_defaults`` for dyads, ``world``), so they
-cannot drift from the parameters they continue; the dataset's attributes hold the
-headline outcomes and the run settings. Built from numpy arrays only: no pandas
+replications). A relation of an actor with itself is NaN. Long names, units and ranges
+come from the variables' declarations (``sim.mechanisms``), so they cannot drift from
+the model; the dataset's attributes hold the headline outcomes and the run settings. Built from numpy arrays only: no pandas
 categorical or nullable columns reach the NetCDF writer.
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,36 +34,28 @@ if TYPE_CHECKING:
 
 NETCDF_ENGINE = "h5netcdf"  # NetCDF4 files; the netCDF4 package is not needed
 
-_BOUNDS_SUFFIX = re.compile(r"\s*\[[^\]]*\]\s*$")
 _DERIVED = {
-    "partnership": ("partnership index I_ab = ½√(τ_ab τ_ba) + ½√(s_ab s_ba) of the unordered pair", 0.0, 1.0),
-    "need": ("need for outside support, from conflict intensity and the largest threat", 0.0, 1.0),
+    "partnership": ("partnership index I_ab = ½√(τ_ab τ_ba) + ½√(s_ab s_ba) of the unordered pair", "index", 0.0, 1.0),
+    "gap": ("public-private gap g_ij = alignment - trust (public alignment above private trust if positive)",
+            "index", -1.0, 1.0),
+    "need": ("need for outside support, from conflict intensity and the largest threat", "share", 0.0, 1.0),
 }
 
 
-def schema_long_name(model, name: str) -> tuple[str, float, float]:
-    """(long name, valid min, valid max) of a schema field holding a state's initial value."""
-    from sim.config.params import bounds_of
-
-    description = model.model_fields[name].description or name
-    text = _BOUNDS_SUFFIX.sub("", description).removeprefix("initial ")
-    bounds = bounds_of(model, name)
-    return text, float(bounds.lo), float(bounds.hi)
-
-
 def variable_attrs(results: Results) -> dict[str, dict]:
-    """Attributes (long_name, units, valid_min, valid_max) of every trajectory variable."""
-    config = results.config
-    variables = {cell.variable for cell in results.cells}
+    """Attributes (long_name, units, valid_min, valid_max) of every trajectory variable,
+    from its declaration (``sim.mechanisms``) or, for derived variables, ``_DERIVED``."""
+    from sim import mechanisms
+    from sim.kernels.layout import RECORDED_WORLD
+
     out = {}
-    for name in sorted(variables):
+    for name in sorted({cell.variable for cell in results.cells}):
         if name in _DERIVED:
-            long_name, lo, hi = _DERIVED[name]
-        elif name in type(config.world).model_fields:
-            long_name, lo, hi = schema_long_name(type(config.world), name)
+            long_name, unit, lo, hi = _DERIVED[name]
         else:
-            long_name, lo, hi = schema_long_name(type(config.relation_defaults), name)
-        out[name] = {"long_name": long_name, "units": "1", "valid_min": lo, "valid_max": hi}
+            p = mechanisms.parameter("world" if name in RECORDED_WORLD else "relation", name)
+            long_name, unit, lo, hi = p.description, p.unit, p.lo, p.hi
+        out[name] = {"long_name": long_name, "units": unit, "valid_min": lo, "valid_max": hi}
     return out
 
 
@@ -137,7 +128,6 @@ def dataset_attrs(results: Results) -> dict:
         "p_hold_ci_low": lo,
         "p_hold_ci_high": hi,
         "median_rupture_month": float("nan") if rupture is None else float(rupture),
-        "hold_threshold": out.hold_threshold,
         "rupture_threshold": out.rupture_threshold,
         "rupture_months": out.rupture_months,
         "replications": s["replications"],

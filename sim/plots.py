@@ -118,13 +118,13 @@ def plot_partnership_band(results: Results, ax=None):
         ax.fill_between(x, frame["index_q05"], frame["index_q95"], color=PALETTE[0], alpha=0.15, lw=0, label="5–95% of replications")
         ax.fill_between(x, frame["index_q25"], frame["index_q75"], color=PALETTE[0], alpha=0.3, lw=0, label="25–75%")
         ax.plot(x, frame["index_q50"], color=PALETTE[0], lw=1.8, label="median")
-        ax.axhline(out.hold_threshold, color=PALETTE[2], ls="--", lw=1.0, label=f"hold threshold {out.hold_threshold:g}")
         ax.axhline(out.rupture_threshold, color=PALETTE[3], ls=":", lw=1.2,
                    label=f"rupture threshold {out.rupture_threshold:g} ({out.rupture_months} months in a row)")
         _mark_events(ax, results)
         lo, hi = results.p_hold_ci
-        ax.text(1.02, 0.45, f"P(holds) = {results.p_hold:.3f}\n95% CI {lo:.3f}–{hi:.3f}\n\nholds: index ≥ {out.hold_threshold:g}\n"
-                f"at month {results.config.horizon_months} and\nno rupture", transform=ax.transAxes, ha="left", va="top",
+        ax.text(1.02, 0.45, f"P(holds) = {results.p_hold:.3f}\n95% CI {lo:.3f}–{hi:.3f}\n\nholds: no rupture\n"
+                f"({out.rupture_months} months below {out.rupture_threshold:g})\nby month {results.config.horizon_months}",
+                transform=ax.transAxes, ha="left", va="top",
                 fontsize=8, bbox={"boxstyle": "round,pad=0.4", "fc": "white", "ec": "#999999"})
         ax.set_ylim(0, 1)
         ax.set_xlim(x.iloc[0], x.iloc[-1])
@@ -149,32 +149,56 @@ def plot_survival(results: Results, ax=None):
                         label="pointwise Wilson 95% band")
         ax.step(x, frame["survival"], where="post", color=PALETTE[1], lw=1.8, label="S(t): share not ruptured by month t")
         s_end = float(frame["survival"].iloc[-1])
-        censored = int(round(s_end * n))
+        at_risk = int(results.censored.sum())
         ax.plot([x.iloc[-1]], [s_end], marker="|", ms=14, mew=2, color="black", ls="none",
-                label=f"censored at the horizon: {censored} of {n} not ruptured by month {horizon}")
+                label=f"censored at the horizon: {int(results.holds.sum())} of {n} not ruptured, "
+                      f"{at_risk} of them below the threshold")
         lo, hi = results.p_hold_ci
         p = results.p_hold
         beside = x.iloc[-1] + (x.iloc[-1] - x.iloc[0]) * 0.03
         ax.errorbar([beside], [p], yerr=[[max(0.0, p - lo)], [max(0.0, hi - p)]], fmt="D", ms=5, color=PALETTE[2], capsize=3, lw=1.2,
                     label=f"P(holds) at the horizon = {p:.3f} [{lo:.3f}, {hi:.3f}]")
-        below = censored - int(results.holds.sum())
         months = results.config.outcome.rupture_months
         last = horizon - months + 1  # a rupture starting later cannot complete its run before the horizon
         if 1 <= last < horizon:
             ax.axvspan(x.iloc[last], x.iloc[-1], color="#999999", alpha=0.15, lw=0,
                        label=f"after month {last}: a new rupture cannot complete {months} months before the horizon")
         ax.annotate(textwrap.fill(
-            f"P(holds) ≤ S({horizon}) = {s_end:.3f}: a replication holds only if it never ruptured and its index ends at or "
-            f"above the hold threshold ({results.config.outcome.hold_threshold:g}); {below} of {n} replications did not "
-            "rupture but ended below it.", KEY_WIDTH), xy=(0, 0), xycoords="axes fraction", xytext=(0, -28),
+            f"P(holds) = S({horizon}) = {s_end:.3f} by definition: a replication holds if it has not ruptured by the "
+            f"horizon. {at_risk} of {n} replications held with the index below {results.config.outcome.rupture_threshold:g} "
+            f"for fewer than {months} months at the end: censored, their fate after the horizon unknown.", KEY_WIDTH),
+            xy=(0, 0), xycoords="axes fraction", xytext=(0, -28),
             textcoords="offset points", va="top", fontsize=7, color="#333333")
         ax.set_ylim(0, 1.02)
         ax.set_xlim(x.iloc[0], x.iloc[-1] + (x.iloc[-1] - x.iloc[0]) * 0.06)
         date_axis(ax)
         ax.set_ylabel("share of replications not ruptured")
-        never = " (no replication ruptured)" if censored == n else ""
+        never = " (no replication ruptured)" if int(results.holds.sum()) == n else ""
         ax.set_title(f"{results.scenario}: when does the {a}–{b} partnership rupture?{never}")
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=7)
+    return ax.figure
+
+
+def plot_hold_curve(results: Results, ax=None):
+    """P(holds) at every rupture threshold (the same duration), with the configured one marked."""
+    curve = results.hold_curve()
+    a, b = results.config.outcome.pair
+    out = results.config.outcome
+    if ax is None:
+        fig, ax = figure(figsize=(6.0, 3.6))
+    with plt.rc_context(STYLE):
+        ax.fill_between(curve["threshold"], curve["p_hold_lo"], curve["p_hold_hi"], step="post", color=PALETTE[0],
+                        alpha=0.2, lw=0, label="Wilson 95% band")
+        ax.step(curve["threshold"], curve["p_hold"], where="post", color=PALETTE[0], lw=1.8,
+                label=f"P(holds): no {out.rupture_months}-month run below the threshold")
+        ax.axvline(out.rupture_threshold, color=PALETTE[3], ls=":", lw=1.2,
+                   label=f"configured threshold {out.rupture_threshold:g}: P(holds) = {results.p_hold:.3f}")
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1.02)
+        ax.set_xlabel(f"rupture threshold on the {a}–{b} partnership index")
+        ax.set_ylabel(f"P(holds) by month {results.config.horizon_months}")
+        ax.set_title(f"{results.scenario}: how P(holds) depends on where rupture is drawn")
+        ax.legend(loc="lower left", frameon=False, fontsize=7)
     return ax.figure
 
 
@@ -230,9 +254,10 @@ def plot_trust_network(results: Results, ax=None):
 
 
 def run_figures(results: Results, folder: Path) -> list[Path]:
-    """Write the three figures of a run as PNG and PDF into ``folder``."""
+    """Write the four figures of a run as PNG and PDF into ``folder``."""
     paths = []
     paths += save(plot_partnership_band(results), folder, "partnership_index")
     paths += save(plot_survival(results), folder, "survival")
+    paths += save(plot_hold_curve(results), folder, "hold_curve")
     paths += save(plot_trust_network(results), folder, "trust_network")
     return paths

@@ -118,8 +118,9 @@ def headline_rows(results: Results) -> list[tuple[str, str]]:
     out = results.config.outcome
     return [
         (f"P({a}–{b} partnership holds)", f"{s['p_hold']:.3f}  [95% CI {lo:.3f}–{hi:.3f}]"),
-        ("holds means", f"index ≥ {out.hold_threshold:g} at month {s['horizon_months']} and never "
-                        f"{out.rupture_months} months in a row below {out.rupture_threshold:g}"),
+        ("holds means", f"no rupture by month {s['horizon_months']}: never {out.rupture_months} months in a row "
+                        f"below {out.rupture_threshold:g} (P(holds) = survival at the horizon)"),
+        ("censored at the horizon", f"{s['censored_share']:.3f} held with the index below the threshold at the end"),
         ("median rupture month", "none (fewer than half rupture)" if rupture is None else f"{rupture:g}"),
         (f"partnership index at month {idx['month']}", f"median {idx['median']:.3f} (5–95%: {idx['q05']:.3f}–{idx['q95']:.3f})"),
         ("replications × months", f"{s['replications']} × {s['horizon_months']} from {s['start']}"),
@@ -158,6 +159,7 @@ def events_table(results: Results) -> str:
 FIGURE_CAPTIONS = {
     "partnership_index": "Partnership index of the pair: median and bands over replications, thresholds, P(holds), events.",
     "survival": "Survival: share of replications not ruptured by each month, Wilson 95% band, censoring at the horizon.",
+    "hold_curve": "P(holds) at every rupture threshold (same duration), the configured threshold marked.",
     "trust_network": "Median trust at the horizon (row trusts column), actors grouped by bloc.",
 }
 
@@ -165,8 +167,10 @@ FIGURE_CAPTIONS = {
 def run_report(results: Results, info: dict, figures: Sequence[str], resolved: str, folder: Path | None = None) -> str:
     """The HTML of a run's ``report.html`` in ``folder`` (``figures``: stems present in ``figures/``)."""
     s = results.summary()
-    blocs = "".join(f"<li>{esc(method)}: {esc(' vs '.join('{' + ', '.join(g) + '}' for g in s['blocs'][method]['groups']))}</li>"
-                    for method in ("landscape", "eigenvector"))
+    landscape = s["blocs"]["landscape"]
+    blocs = "".join(f"<li>{esc(label)}: {esc(' vs '.join('{' + ', '.join(g) + '}' for g in groups))}</li>" for label, groups in (
+        (f"landscape, modal partition ({landscape['share']:.0%} of replications)", landscape["groups"]),
+        ("size-weighted eigenvector of the mean signed relations", s["blocs"]["eigenvector"]["groups"])))
     questions = "".join(f"<li><b>{esc(name)}</b>: {esc(info_.question)}</li>"
                         for name, info_ in results.config.scenarios.items() if info_.question)
     parts = [

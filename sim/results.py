@@ -22,12 +22,18 @@ from sim.config.schema import SimConfig
 from sim.runinfo import package_version
 from sim.outcomes import (
     NO_RUPTURE,
+    censored,
+    hold_curve,
     holds,
     median_rupture_month,
     quantile_band,
     survival_curve,
     wilson_interval,
 )
+
+
+# Rupture thresholds at which summary.json reports P(holds) (the whole curve: Results.hold_curve).
+SUMMARY_THRESHOLDS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
 
 
 @dataclass
@@ -38,9 +44,13 @@ class Results:
     roster: tuple[str, ...]
     cells: tuple[Cell, ...]
     cell_quantiles: np.ndarray  # [T+1, C, Q] quantiles QUANTILES of each cell
-    bins: int  # histogram bins behind cell_quantiles (accuracy 1/bins)
+    cell_means: np.ndarray  # [T+1, C] exact means of each cell
+    bins: int  # histogram bins behind cell_quantiles (accuracy: range/bins)
     pair_index: np.ndarray  # [R, T+1] partnership index of outcome.pair
     ruptured_at: np.ndarray  # [R] rupture month or -1
+    weakest: np.ndarray  # [R] weakest hold: the highest rupture threshold at which each replication holds
+    bloc_labels: np.ndarray  # [R, N] each replication's landscape partition (0/1, first actor 0)
+    bloc_tied: np.ndarray  # [R] whether that replication's minimum is tied
     pair_holds: dict[str, int]  # "A-B" -> replications in which that pair holds
     replication_columns: dict[str, np.ndarray]
     sample_dyad: np.ndarray  # [K, T+1, 4, N, N] full trajectories of replications 0..K-1
@@ -50,8 +60,21 @@ class Results:
     # -- outcomes of the pair -------------------------------------------------------
     @property
     def holds(self) -> np.ndarray:
-        """[R] bool: the pair holds in that replication."""
-        return holds(self.pair_index[:, -1], self.ruptured_at, self.config.outcome.hold_threshold)
+        """[R] bool: the pair holds (no rupture by the horizon) in that replication."""
+        return holds(self.ruptured_at)
+
+    @property
+    def censored(self) -> np.ndarray:
+        """[R] bool: holds, but below the rupture threshold at the horizon (a run not yet long enough)."""
+        return censored(self.pair_index, self.ruptured_at, self.config.outcome.rupture_threshold)
+
+    def hold_curve(self, thresholds=None) -> pd.DataFrame:
+        """P(holds) at each rupture threshold (the same duration), with Wilson 95% intervals."""
+        thresholds = np.linspace(0.0, 1.0, 101) if thresholds is None else np.asarray(thresholds, dtype=float)
+        p = hold_curve(self.weakest, thresholds)
+        n = self.weakest.shape[0]
+        band = np.array([wilson_interval(int(round(v * n)), n) for v in p])
+        return pd.DataFrame({"threshold": thresholds, "p_hold": p, "p_hold_lo": band[:, 0], "p_hold_hi": band[:, 1]})
 
     @property
     def p_hold(self) -> float:
@@ -83,22 +106,27 @@ class Results:
         return out
 
     def blocs(self) -> dict:
-        """Final blocs from initial capabilities (range midpoints) and median final trust."""
-        from sim.blocs import final_blocs
+        """Blocs at the horizon: ``landscape`` per replication (the modal partition and its
+        share, every partition's share, P(each pair in the same bloc), the share of tied
+        minima) and the size-weighted ``eigenvector`` split of the mean final signed relations."""
+        from sim.blocs import BlocConfiguration, bloc_summary, leading_eigenvector_split
 
+        per_replication = bloc_summary(self.bloc_labels, self.bloc_tied, self.roster)
+        modal = per_replication["partitions"][0]
         n = len(self.roster)
-        trust = np.eye(n)
-        medians = self.final_medians("trust")
-        for i, a in enumerate(self.roster):
-            for j, b in enumerate(self.roster):
-                if i != j:
-                    trust[i, j] = medians[a][b]
-        cap = np.array([0.5 * (p.lo + p.hi) for p in (self.config.actors[a].capability for a in self.roster)])
-        return final_blocs(cap, trust, list(self.roster))
+        mean = np.eye(n)
+        where = {code: k for k, code in enumerate(self.roster)}
+        for c, cell in enumerate(self.cells):
+            if cell.variable == "affinity":
+                mean[where[cell.source], where[cell.target]] = self.cell_means[-1, c]
+        sizes = np.array([0.5 * (p.lo + p.hi) for p in (self.config.actors[a].capability for a in self.roster)])
+        split = BlocConfiguration(leading_eigenvector_split(mean, sizes), 0.0)
+        return {"landscape": {"groups": modal["groups"], "share": modal["share"], **per_replication},
+                "eigenvector": {"groups": split.groups(list(self.roster))}}
 
     # -- tables ----------------------------------------------------------------------
     def trajectories(self) -> pd.DataFrame:
-        """Long table: variable, source, target, month, date, q05 … q95 (one row per cell-month).
+        """Long table: variable, source, target, month, date, q05 … q95, mean (one row per cell-month).
 
         ``target`` is missing for actor variables (need), ``source`` and ``target`` for
         world variables (war, strait).
@@ -119,6 +147,7 @@ class Results:
         )
         for k, q in enumerate(QUANTILES):
             frame[f"q{round(q * 100):02d}"] = self.cell_quantiles[:, :, k].ravel()
+        frame["mean"] = self.cell_means.ravel()
         return frame
 
     def partnership(self) -> pd.DataFrame:
@@ -210,6 +239,12 @@ class Results:
             "pair": list(self.config.outcome.pair),
             "p_hold": round(self.p_hold, 6),
             "p_hold_ci": [round(lo, 6), round(hi, 6)],
+            "holds_means": (f"no {self.config.outcome.rupture_months}-month run of the index below "
+                            f"{self.config.outcome.rupture_threshold:g} by month {self.config.horizon_months}: "
+                            "P(holds) = survival at the horizon"),
+            "censored_share": round(float(self.censored.mean()), 6),
+            "p_hold_by_threshold": {f"{t:.2f}": round(float(p), 6)
+                                    for t, p in zip(SUMMARY_THRESHOLDS, hold_curve(self.weakest, SUMMARY_THRESHOLDS))},
             "median_rupture_month": self.median_rupture_month,
             "partnership_index": {
                 "month": self.config.horizon_months,
@@ -245,7 +280,8 @@ class Results:
             f"  partnership index at month {idx['month']}: median {idx['median']:.3f} "
             f"(5-95%: {idx['q05']:.3f}-{idx['q95']:.3f})",
         ]
-        for method, blocs in (("landscape", s["blocs"]["landscape"]), ("eigenvector", s["blocs"]["eigenvector"])):
-            groups = " vs ".join("{" + ", ".join(g) + "}" for g in blocs["groups"])
-            lines.append(f"  final blocs ({method}): {groups}")
+        landscape, eigen = s["blocs"]["landscape"], s["blocs"]["eigenvector"]
+        show = lambda groups: " vs ".join("{" + ", ".join(g) + "}" for g in groups)  # noqa: E731
+        lines.append(f"  final blocs (landscape, {landscape['share']:.0%} of replications): {show(landscape['groups'])}")
+        lines.append(f"  final blocs (size-weighted eigenvector of mean affinity): {show(eigen['groups'])}")
         return "\n".join(lines)

@@ -15,9 +15,10 @@ from sim.aggregate import QuantileAccumulator, cell_catalogue
 from sim.compile import compile_model
 from sim.config.schema import SimConfig
 from sim.engines import run_engine
-from sim.kernels.layout import RECORDED_DYAD
+from sim.kernels.layout import A_CAPABILITY, RECORDED_DYAD
 from sim.kernels.reduce import empty_pair_arrays, pair_index, pair_outcomes
-from sim.outcomes import holds
+from sim.blocs import replication_blocs
+from sim.outcomes import holds, weakest_hold
 from sim.progress import progress_bar
 from sim.results import Results
 from sim.trajectories import Trajectories
@@ -35,6 +36,8 @@ def simulate(config: SimConfig, *, progress: bool = False) -> Results:
     pair_holds = np.zeros(len(pairs), dtype=np.int64)
     index = np.empty((total, horizon + 1))
     ruptured = np.empty(total, dtype=np.int64)
+    bloc_labels = np.empty((total, n), dtype=np.int64)
+    bloc_tied = np.empty(total, dtype=bool)
     table: dict[str, list[np.ndarray]] = {}
     keep = min(config.output.sample_replications, total)
     sample = np.empty((keep, horizon + 1, len(RECORDED_DYAD), n, n))
@@ -52,7 +55,8 @@ def simulate(config: SimConfig, *, progress: bool = False) -> Results:
         ruptured_by_pair, final_by_pair = empty_pair_arrays(reps.shape[0], n)
         pair_outcomes(traj.dyad, out.rupture_threshold, out.rupture_months, ruptured_by_pair, final_by_pair)
         ruptured[rows] = ruptured_by_pair[:, pairs.index((min(a, b), max(a, b)))]
-        pair_holds += holds(final_by_pair, ruptured_by_pair, out.hold_threshold).sum(axis=0)
+        pair_holds += holds(ruptured_by_pair).sum(axis=0)
+        bloc_labels[rows], bloc_tied[rows] = replication_blocs(draw.actor[:, A_CAPABILITY], traj.variable("affinity")[:, -1])
         if start < keep:
             n_keep = min(keep - start, reps.shape[0])
             sample[start:start + n_keep] = traj.dyad[:n_keep]
@@ -65,9 +69,13 @@ def simulate(config: SimConfig, *, progress: bool = False) -> Results:
         roster=roster,
         cells=cells,
         cell_quantiles=acc.quantiles(),
+        cell_means=acc.means(),
         bins=acc.bins,
         pair_index=index,
         ruptured_at=ruptured,
+        weakest=weakest_hold(index, out.rupture_months),
+        bloc_labels=bloc_labels,
+        bloc_tied=bloc_tied,
         pair_holds={f"{roster[i]}-{roster[j]}": int(c) for (i, j), c in zip(pairs, pair_holds)},
         replication_columns=columns,
         sample_dyad=sample,

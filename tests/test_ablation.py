@@ -53,12 +53,6 @@ def test_off_updaters_freeze_their_variable_and_nothing_else(variable):
             assert moves(traj.variable(other)), f"{other} frozen by the updaters of {variable}"
 
 
-@pytest.mark.parametrize("variable", sorted(v for v, ms in UPDATERS.items() if len(ms) > 1))
-def test_one_of_several_updaters_off_leaves_the_variable_moving(variable):
-    for mechanism in UPDATERS[variable]:
-        assert moves(simulate(*switches_of([mechanism])).variable(variable)), (variable, mechanism.name)
-
-
 def test_espionage_off_means_no_detections_and_no_leak_cuts(full):
     traj = simulate("mechanisms.espionage=false")
     assert traj.detections.sum() == 0

@@ -57,8 +57,8 @@ CORPUS = [
     (["outcome.pair=[CHN,XYZ]"], "outcome.pair.1: unknown actor 'XYZ'"),
     (["outcome.pair=[CHN,CHN]"], "outcome.pair: needs two different actors"),
     (["outcome.pair=[CHN]"], "outcome.pair: too few items (item 1 missing)"),
-    (["outcome.hold_threshold=2"], "outcome.hold_threshold: Input should be less than or equal to 1"),
-    (["outcome.rupture_threshold=0.5"], "outcome.rupture_threshold: 0.5 must not exceed outcome.hold_threshold"),
+    (["outcome.rupture_threshold=1"], "outcome.rupture_threshold: Input should be less than 1"),
+    (["outcome.rupture_threshold=0"], "outcome.rupture_threshold: Input should be greater than 0"),
     (["+unknown=1"], "unknown: unknown key; allowed: "),
     (["unknown=1"], "unknown: unknown key; allowed: "),
     (["seed"], "seed: an override is key=value"),
@@ -156,7 +156,7 @@ LOOSE = [
     (["horizon_months=false"], "horizon_months: expected a number, got false"),
     (["batch_size=true"], "batch_size: expected a number, got true"),
     (["outcome.rupture_months=true"], "outcome.rupture_months: expected a number, got true"),
-    (["outcome.hold_threshold=false"], "outcome.hold_threshold: expected a number, got false"),
+    (["outcome.rupture_threshold=false"], "outcome.rupture_threshold: expected a number, got false"),
     (["output.sample_replications=true"], "output.sample_replications: expected a number, got true"),
     (["+events.e={month:true,effects:[{target:world.war,value:0}]}"], "events.e.month: expected a number, got true"),
     (["+events.e={month:3,effects:[{target:world.war,value:true}]}"], "events.e.effects.0.value: expected a number"),
@@ -204,8 +204,8 @@ SYNTAX = [
 
 # -- values that are not finite ------------------------------------------------------------------
 NOT_FINITE = [
-    (["outcome.hold_threshold=nan"], "outcome.hold_threshold: must be a finite number (got nan)"),
-    (["outcome.hold_threshold=inf"], "outcome.hold_threshold: must be a finite number (got inf)"),
+    (["outcome.rupture_threshold=nan"], "outcome.rupture_threshold: must be a finite number (got nan)"),
+    (["outcome.rupture_threshold=inf"], "outcome.rupture_threshold: must be a finite number (got inf)"),
     (["outcome.rupture_threshold=-inf"], "outcome.rupture_threshold: must be a finite number (got -inf)"),
     (["world.war=inf"], "world.war: must be a finite number (got inf)"),
     (["relations.RUS.CHN.trust=[0.1,nan]"], "relations.RUS.CHN.trust: high must be a finite number"),
@@ -217,7 +217,7 @@ NOT_FINITE = [
 # -- multirun -----------------------------------------------------------------------------------
 MULTIRUN = [
     (["-m", "relations.RUS.CHN.trust=range(0,1.1,0.002)"], "relations.RUS.CHN.trust: 1.002 is out of range; allowed [0, 1]"),
-    (["-m", "seed=range(0,300)", "outcome.hold_threshold=0.5,2"], "outcome.hold_threshold: Input should be less than or equal to 1"),
+    (["-m", "seed=range(0,300)", "outcome.rupture_threshold=0.5,2"], "outcome.rupture_threshold: Input should be less than 1"),
     (["-m", "seed=range(0,2000)"], "--multirun: 2,000 jobs; allowed: at most 1,000 (ALLIANCE_SIM_MAX_JOBS)"),
     (["-m", "hydra/launcher=nope", "seed=1,2"], "hydra/launcher: unknown option 'nope'; allowed: basic, joblib, "),
     (["-m", "hydra/sweeper=nope", "seed=1,2"], "hydra/sweeper: unknown option 'nope'; allowed: basic"),

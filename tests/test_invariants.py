@@ -30,7 +30,7 @@ def configs(draw):
     for a in codes:
         relations[a] = {}
         for b in (x for x in codes if x != a):
-            relations[a][b] = {p.name: _value(draw, p) for p in mechanisms.section("relation")}
+            relations[a][b] = {p.name: _value(draw, p) for p in mechanisms.section("relation") if not p.hidden}
         total = sum(rel["dependency"] for rel in relations[a].values())
         if total > 1:  # shares of one actor's needs: rescale the row into the simplex
             for rel in relations[a].values():

@@ -40,7 +40,7 @@ def test_rupture_is_first_month_of_a_long_enough_run():
     ])
     got = rupture_month(index, threshold=0.25, months=3)
     assert got.tolist() == [4, NO_RUPTURE, 1]
-    assert holds(index[:, -1], got, hold_threshold=0.35).tolist() == [False, True, False]
+    assert holds(got).tolist() == [False, True, False]
 
 
 def test_survival_and_median_rupture():
@@ -61,7 +61,7 @@ def test_wilson_interval_matches_published_value():
 
 def test_numba_reductions_match_the_numpy_definitions():
     """sim.kernels.reduce (used by the runner) agrees with sim.outcomes / the catalogue."""
-    from sim.aggregate import QuantileAccumulator, cell_catalogue
+    from sim.aggregate import Cell, QuantileAccumulator, cell_catalogue
     from sim.kernels.reduce import empty_pair_arrays, pair_index, pair_outcomes
     from sim.trajectories import Trajectories
 
@@ -89,12 +89,21 @@ def test_numba_reductions_match_the_numpy_definitions():
     assert ruptured.min() == NO_RUPTURE and ruptured.max() > 0  # both cases exercised
 
     roster = tuple("ABCD")
-    acc = QuantileAccumulator(n_months, len(cell_catalogue(roster)), bins=10)
+    cells = cell_catalogue(roster)
+    acc = QuantileAccumulator(n_months, cells, bins=10)
     acc.add(Trajectories(np.arange(n_rep), dyad, world, actor, np.zeros((n_rep, n, n)), np.zeros((n_rep, 0))))
-    assert acc.counts.sum() == n_rep * n_months * len(cell_catalogue(roster))
-    # the bin of one known cell: trust A->B at month 5 of every replication
-    expected_bins = np.minimum((dyad[:, 5, 0, 0, 1] * 10).astype(int), 9)  # first cell: variable 0, A->B
+    assert acc.counts.sum() == n_rep * n_months * len(cells)
+    # the bin of one known cell: variable 0 (over its declared range) A->B at month 5 of every replication
+    lo, hi = acc.lo[0], acc.hi[0]
+    expected_bins = np.minimum(((dyad[:, 5, 0, 0, 1] - lo) / (hi - lo) * 10).astype(int), 9)
+    assert cells[0] == Cell(RECORDED_DYAD[0], "A", "B")
     assert acc.counts[5, 0].tolist() == np.bincount(expected_bins, minlength=10).tolist()
+    # exact means (fixed point) and the derived gap cell: alignment - trust of A->B
+    np.testing.assert_allclose(acc.means()[5, 0], dyad[:, 5, 0, 0, 1].mean(), atol=1e-9)
+    gap = cells.index(Cell("gap", "A", "B"))
+    alignment = RECORDED_DYAD.index("alignment")
+    np.testing.assert_allclose(acc.means()[5, gap], (dyad[:, 5, alignment, 0, 1] - dyad[:, 5, trust, 0, 1]).mean(),
+                               atol=1e-9)
 
 
 def _rupture_by_hand(index, threshold, months):
@@ -108,3 +117,25 @@ def _rupture_by_hand(index, threshold, months):
                 out[r] = t - months + 1
                 break
     return out
+
+
+def test_weakest_hold_is_the_threshold_at_which_rupture_starts():
+    """P(holds) at a threshold equals the share with m_r >= threshold, for every threshold."""
+    from sim.outcomes import hold_curve, weakest_hold
+
+    rng = np.random.default_rng(5)
+    index = rng.uniform(0.0, 0.6, size=(200, 25))
+    m = weakest_hold(index, 3)
+    for theta in (0.05, 0.2, 0.31, 0.45):
+        by_rule = rupture_month(index, theta, 3) == NO_RUPTURE
+        assert (m >= theta).tolist() == by_rule.tolist()
+        assert hold_curve(m, [theta])[0] == pytest.approx(by_rule.mean())
+
+
+def test_censored_means_held_but_below_the_threshold_at_the_horizon():
+    from sim.outcomes import censored
+
+    index = np.array([[0.9, 0.9, 0.9, 0.1], [0.9, 0.1, 0.1, 0.1], [0.9, 0.9, 0.9, 0.9]])
+    ruptured = rupture_month(index, 0.25, 3)
+    assert ruptured.tolist() == [NO_RUPTURE, 1, NO_RUPTURE]
+    assert censored(index, ruptured, 0.25).tolist() == [True, False, False]

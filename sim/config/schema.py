@@ -79,21 +79,16 @@ Mechanisms.__module__ = __name__
 
 
 class Outcome(_Frozen):
-    """How the partnership of ``pair`` is judged."""
+    """How the partnership of ``pair`` is judged: rupture is an event (``rupture_months``
+    consecutive months with the index below ``rupture_threshold``); the pair holds if it
+    has not ruptured by the horizon. The thresholds come from the Sino-Soviet split
+    (docs/validation.md) and are not tuned per scenario."""
 
     pair: tuple[str, str] = ("CHN", "RUS")
-    hold_threshold: float = Field(0.35, ge=0, le=1, description="index at the horizon at or above which the pair holds")
-    rupture_threshold: float = Field(0.25, ge=0, le=1, description="index below which a month counts towards rupture")
-    rupture_months: int = Field(6, ge=1, le=1200, description="consecutive months below the rupture threshold that make a rupture")
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Outcome:
-        if self.rupture_threshold > self.hold_threshold:
-            raise ValueError(
-                f"outcome.rupture_threshold: {self.rupture_threshold:g} must not exceed "
-                f"outcome.hold_threshold {self.hold_threshold:g}"
-            )
-        return self
+    rupture_threshold: float = Field(0.25, gt=0, lt=1, description="partnership index below which a month counts "
+                                     "towards rupture (the pair holds unless it ruptures) [index]")
+    rupture_months: int = Field(6, ge=1, le=1200, description="consecutive months below the rupture threshold that "
+                                "make a rupture [month]")
 
 
 class Effect(_Frozen):

@@ -34,10 +34,10 @@ PARAMETERS = (
                 symbol=r"\Lambda_D", prior=(0.5, 0.9), evidence=("F1",),
                 note="judgement: spying is read as a sign of an unreliable partner (the FSB document calls China "
                      "an enemy)"),
-    coefficient("observation_noise", 0.01, 5, 0.5, "share (s.d.)", "s.d. of the observer's error on the support "
-                "it receives", symbol=r"\sigma_o", prior=(0.25, 1.0),
-                note="judgement: deliveries and intentions are hard to read; a type is learnt over years, not "
-                     "months"),
+    coefficient("observation_noise", 0.01, 5, 1.0, "share (s.d.)", "s.d. of the observer's error on the support "
+                "it receives", symbol=r"\sigma_o", prior=(0.5, 2.0),
+                note="judgement: deliveries and intentions are hard to read; in a war a partner's type is learnt "
+                     "over one to fifteen years, not months"),
 )
 
 

@@ -183,7 +183,7 @@ class PointEvaluator:
             index = np.empty((traj.dyad.shape[0], traj.dyad.shape[1]))
             pair_index(traj.dyad, a, b, index)
             ruptured[rows] = rupture_month(index, cfg.outcome.rupture_threshold, cfg.outcome.rupture_months)
-            held[rows] = holds(index[:, -1], ruptured[rows], cfg.outcome.hold_threshold)
+            held[rows] = holds(ruptured[rows])
             final[rows] = np.column_stack([index[:, -1], trust[:, -1, b, a], trust[:, -1, a, b],
                                            support[:, -1, a, b], support[:, -1, b, a]])
         n_rep = self.base.reps.shape[0]
