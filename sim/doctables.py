@@ -77,6 +77,26 @@ def _baseline_tables() -> dict[str, str]:
     return {"baseline-ranges": _table(header, ranged), "chn-rus": _table(header, dyad)}
 
 
+def _sensitivity_table() -> str:
+    """The Sobol' ranking of docs/sensitivity.json (``python -m analysis.model_sensitivity``)."""
+    import json
+
+    path = DOCS / "sensitivity.json"
+    if not path.is_file():
+        return "(not computed yet: run python -m analysis.model_sensitivity)"
+    data = json.loads(path.read_text())
+    head = (f"`{data['command']}` (version {data['version']}): {data['parameters']} parameters, "
+            f"{data['points']:,} design points × {data['replications']} replications on common random numbers; "
+            "S1 first order, ST total order (95% bootstrap half-widths), ranked by ST.")
+    parts = [head]
+    for output, label in (("p_hold", "P(holds)"), ("index_median", "median partnership index at the horizon")):
+        rows = [(str(k), f"`{r['parameter']}`", f"{r['S1']:.3f} ± {r['S1_conf']:.3f}", f"{r['ST']:.3f} ± {r['ST_conf']:.3f}")
+                for k, r in enumerate(data["rankings"].get(output, []), start=1)]
+        if rows:
+            parts += ["", f"**{label}**", "", _table(("rank", "parameter", "S1", "ST"), rows)]
+    return "\n".join(parts)
+
+
 def tables() -> dict[str, str]:
     """Every generated table, by marker name."""
     relation = mechanisms.section("relation")
@@ -97,6 +117,7 @@ def tables() -> dict[str, str]:
         "evidence": _table(("id", "source", "fact (paraphrased)"),
                            [(k, src, text) for k, (src, text) in EVIDENCE.items()]),
         **_baseline_tables(),
+        "sobol": _sensitivity_table(),
     }
 
 
