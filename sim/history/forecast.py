@@ -2,7 +2,7 @@
 
 The snapshot is encoded as a configuration (``sim.history.encode``), compiled
 (``sim.compile.compile_model``) and run on the numba core (``sim.engines.run_engine``)
-in batches small enough for 130-actor networks. ``positive_tie`` then reads, per
+in batches small enough for 130-actor networks (``sim.history.engine``). ``positive_tie`` then reads, per
 replication, the sign of the pair's signed relation at the horizon.
 
 Today's model (v1) carries the signed relation in trust: x_ij = 2 τ_ij − 1 (the quantity
@@ -17,15 +17,13 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 from pydantic import ValidationError
 
-from sim.compile import compile_model
 from sim.config.messages import from_validation_error
 from sim.config.schema import SimConfig
-from sim.engines import run_engine
 from sim.history.encode import encode
+from sim.history.engine import run_batches
 from sim.history.signed import Pair, SignedNetwork, signed_network
 from sim.trajectories import Trajectories
 
-BATCH_BYTES = 512 * 2**20  # recorded trajectories per engine call, at most (about)
 MAX_MONTHS = 1200  # the schema's horizon limit
 
 
@@ -68,18 +66,11 @@ def forecast_config(network: SignedNetwork, months: int, seed: int, replications
 
 
 def forecast_matrix(config: SimConfig) -> np.ndarray:
-    """[N, N] P(positive tie) over ``config.replications`` replications, in batches."""
-    model = compile_model(config)
-    n = len(model.roster)
-    per_rep = (config.horizon_months + 1) * 4 * n * n * 8
-    batch = max(1, min(config.replications, BATCH_BYTES // per_rep))
-    if batch >= 8:
-        batch -= batch % 8  # whole blocks of the core (sim.kernels.ensemble.block_width)
-    buffer = Trajectories.empty(np.arange(batch), config.horizon_months, n, len(model.events.names))
+    """[N, N] P(positive tie) over ``config.replications`` replications."""
+    n = len(config.actors)
     total = np.zeros((n, n))
-    for start in range(0, config.replications, batch):
-        reps = np.arange(start, min(config.replications, start + batch), dtype=np.int64)
-        total += positive_tie(run_engine(model, reps, "numba", buffer)) * reps.shape[0]
+    for traj in run_batches(config):
+        total += positive_tie(traj) * traj.reps.shape[0]
     return total / config.replications
 
 

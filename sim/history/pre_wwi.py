@@ -19,10 +19,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import yaml
-
 from sim.history.data import PreWwiCase, Snapshot, load_pre_wwi
 from sim.history.encode import encode
+from sim.history.render import dump_yaml
 from sim.paths import conf_dir
 
 CINC_YEARS = (1900, 1904, 1907)
@@ -54,13 +53,6 @@ def roster(case: PreWwiCase, snapshot: Snapshot) -> dict:
     return {"start": f"{snapshot.year}-01", **encoded, "outcome": {"pair": list(PAIR)}}
 
 
-class _Dumper(yaml.SafeDumper):
-    """Block style for mappings that hold mappings, flow style for leaves; no aliases."""
-
-    def ignore_aliases(self, data) -> bool:
-        return True
-
-
 def roster_yaml(case: PreWwiCase, snapshot: Snapshot) -> str:
     """The text of ``conf/roster/pre_wwi_<year>.yaml``."""
     net = snapshot.network
@@ -78,9 +70,7 @@ def roster_yaml(case: PreWwiCase, snapshot: Snapshot) -> str:
         "# No evidence ids: F1-F28 are about 2025. See docs/validation.md.",
         "",
     ]
-    body = yaml.dump(roster(case, snapshot), Dumper=_Dumper, sort_keys=False, default_flow_style=None,
-                     width=200, allow_unicode=True)
-    return "\n".join(header) + body
+    return "\n".join(header) + dump_yaml(roster(case, snapshot))
 
 
 def roster_path(year: int, folder: Path | None = None) -> Path:
