@@ -347,6 +347,13 @@ class CaseOutcome:
         return float(np.mean(self.held))
 
 
+def pair_outcome(traj, a: int, b: int, outcome) -> tuple[np.ndarray, np.ndarray]:
+    """[R] rupture month (or ``NO_RUPTURE``) and [R] holds, of pair (a, b) under ``outcome``."""
+    index = partnership_index(traj.variable("trust"), traj.variable("support"), a, b)
+    at = rupture_month(index, outcome.rupture_threshold, outcome.rupture_months)
+    return at, holds(index, at, outcome.hold_threshold)
+
+
 def run_case(case: Case, replications: int, seed: int = 0, mechanisms: dict | None = None,
              final: tuple[str, ...] = ()) -> CaseOutcome:
     """Run ``case`` for ``replications`` replications (see ``CaseOutcome``).
@@ -360,10 +367,9 @@ def run_case(case: Case, replications: int, seed: int = 0, mechanisms: dict | No
     out = cfg.outcome
     ruptured, held, kept = [], [], {t: [] for t in final}
     for traj in run_batches(cfg):
-        index = partnership_index(traj.variable("trust"), traj.variable("support"), a, b)
-        at = rupture_month(index, out.rupture_threshold, out.rupture_months)
+        at, ok = pair_outcome(traj, a, b, out)
         ruptured.append(at)
-        held.append(holds(index, at, out.hold_threshold))
+        held.append(ok)
         for target in final:
             _, src, dst, var = target.split(".")
             kept[target].append(np.array(traj.variable(var)[:, -1, roster.index(src), roster.index(dst)]))
