@@ -92,7 +92,7 @@ class Fact(_Strict):
     sources: tuple[str, ...] = Field(min_length=1)
     evidence: EvidenceIds = ()
     initial: dict[str, float] | None = None
-    event: tuple[Effect, ...] | None = None
+    event: list[Effect] | None = None
     no_field: str | None = None
 
     @model_validator(mode="after")
@@ -167,7 +167,7 @@ class Case(_Strict):
     actors: dict[str, dict[str, str]]
     capability: Capability
     sources: dict[str, Source]
-    facts: tuple[Fact, ...] = Field(min_length=1)
+    facts: list[Fact] = Field(min_length=1)
     rupture: Rupture | None = None
     hold: Hold | None = None
 

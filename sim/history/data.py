@@ -59,7 +59,7 @@ class _CowFile(_Strict):
     source: str
     citation: str
     note: str
-    windows: tuple[_CowWindowFile, ...] = Field(min_length=2)
+    windows: list[_CowWindowFile] = Field(min_length=2)
 
 
 class _Tie(_Strict):
@@ -70,7 +70,7 @@ class _Tie(_Strict):
 class _Snapshot(_Strict):
     year: int = Field(ge=1800, le=2100)
     event: str
-    edges: tuple[_Tie, ...] = Field(min_length=1)
+    edges: list[_Tie] = Field(min_length=1)
 
 
 class _Outcome(_Strict):
@@ -85,7 +85,7 @@ class _PreWwiFile(_Strict):
     sign: str
     nodes: tuple[str, ...]
     node_names: dict[str, str]
-    snapshots: tuple[_Snapshot, ...] = Field(min_length=2)
+    snapshots: list[_Snapshot] = Field(min_length=2)
     known_outcome: _Outcome
 
     @model_validator(mode="after")

@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 
 from sim.history import cases as cases_mod
-from sim.history import pre_wwi, split
+from sim.history import pre_wwi, rivals, split
+from sim.history.encode import NO_TIE, TIE
 from sim.history.render import markdown_table
-from sim.history.scorecard import Scorecard, to_markdown
+from sim.history.scorecard import Scorecard, comparisons_markdown, to_markdown
 
 FINGERPRINT = re.compile(r"<!-- fingerprint: ([0-9a-f]+) -->")
 
@@ -41,7 +42,10 @@ def block(text: str, name: str) -> str:
 
 
 def scorecard_block(card: Scorecard) -> str:
-    return f"<!-- fingerprint: {card.details['fingerprint']} -->\n" + to_markdown(card)
+    """The card's table, then each ranked row against its best rival (both derived)."""
+    return (f"<!-- fingerprint: {card.details['fingerprint']} -->\n" + to_markdown(card)
+            + "\n**Against the best rival** (ties: equal to it; closer: nearer to history):\n\n"
+            + comparisons_markdown(card))
 
 
 def split_table() -> str:
@@ -54,7 +58,7 @@ def _sets(fact: cases_mod.Fact) -> str:
     if fact.no_field:
         return f"no field: {fact.no_field}"
     prefix = "initial: " if fact.initial else "event: "
-    effects = ([f"{t} = {v:g}" for t, _, v in fact.targets()] if fact.initial
+    effects = ([f"{t} = {v:g}" for t, v in fact.initial.items()] if fact.initial
                else [f"{e.target} {e.op} {e.value:g}" for e in fact.event])
     return prefix + "; ".join(effects)
 
@@ -81,10 +85,33 @@ def markers_table(case: cases_mod.Case) -> str:
     return markdown_table(("marker", "date", "what happened", "sources"), rows)
 
 
+def encode_table() -> str:
+    """The signed-snapshot mapping of ``sim.history.encode``, from its constants."""
+    def value(spec, field):
+        v = spec.get(field, NO_TIE[field])
+        return v["value"] if isinstance(v, dict) else v
+
+    rows = [[label, *(f"{value(spec, f):g}" for f in ("trust", "affinity", "rivalry")), f"{2 * value(spec, 'trust') - 1:g}"]
+            for label, spec in (("+1 (positive tie)", TIE[1]), ("-1 (negative tie)", TIE[-1]), ("no tie", {}))]
+    return markdown_table(("snapshot tie", "trust", "affinity", "rivalry", "signed 2·trust − 1"), rows)
+
+
+def rivals_table() -> str:
+    """What the rivals learn from the COW fit pairs (``sim.history.rivals``)."""
+    _, learnt = rivals.rivals([(p.source.network, p.target.network) for p in split.window_pairs("fit")])
+    counts = rivals.transition_counts([(p.source.network, p.target.network) for p in split.window_pairs("fit")])
+    names = {1: "positive", -1: "negative", 0: "no tie"}
+    rows = [[names[s], str(n), str(pos), f"{pos / n:.3f}"] for s, (pos, n) in counts.items()]
+    return (markdown_table(("tie in window t", "ties in window t+4", "of them positive", "share positive"), rows)
+            + f"\nThe sign given to pairs without a tie (`no_tie_sign`): {learnt['no_tie_sign']:+g}.\n")
+
+
 def static_blocks() -> dict[str, str]:
     """Every generated block except the scorecard (cheap: no simulation)."""
     out = {
         "split": split_table(),
+        "encode": encode_table(),
+        "rivals": rivals_table(),
         "pre_wwi_capabilities": capability_table(pre_wwi.CINC_YEARS, pre_wwi.CINC, pre_wwi.capabilities()),
     }
     for name in cases_mod.CASES:

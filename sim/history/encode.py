@@ -68,8 +68,9 @@ WORLD = {
 
 def encode(network: SignedNetwork, *, capability: Mapping | None = None,
            names: Mapping[str, str] | None = None) -> dict:
-    """The roster part of a configuration (``world``, ``actors``, ``relation_defaults``,
-    ``relations``) that encodes ``network`` by the mapping of the module docstring.
+    """A configuration (``world``, ``actors``, ``relation_defaults``, ``relations`` and
+    ``outcome.pair`` = the first two nodes; run settings at the schema's defaults) that
+    encodes ``network`` by the mapping of the module docstring.
 
     ``capability``: per actor code, a value in [0, 1] or a parameter mapping
     (``{value, note}``); actors not given take ``CAPABILITY``. ``names``: display names.
@@ -88,4 +89,5 @@ def encode(network: SignedNetwork, *, capability: Mapping | None = None,
     order = {code: k for k, code in enumerate(network.nodes)}
     relations = {a: dict(sorted(row.items(), key=lambda kv: order[kv[0]]))
                  for a, row in sorted(relations.items(), key=lambda kv: order[kv[0]])}
-    return {"world": dict(WORLD), "actors": actors, "relation_defaults": dict(NO_TIE), "relations": relations}
+    return {"world": dict(WORLD), "actors": actors, "relation_defaults": dict(NO_TIE), "relations": relations,
+            "outcome": {"pair": list(network.nodes[:2])}}

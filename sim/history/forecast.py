@@ -55,7 +55,6 @@ def forecast_config(network: SignedNetwork, months: int, seed: int, replications
         "seed": int(seed),
         "replications": int(replications),
         "horizon_months": int(months),
-        "outcome": {"pair": list(network.nodes[:2])},
         "dynamics": dict(dynamics or {}),
         "mechanisms": dict(mechanisms or {}),
     }

@@ -50,7 +50,7 @@ def roster(case: PreWwiCase, snapshot: Snapshot) -> dict:
     """The roster of ``snapshot`` (a configuration dict without run settings)."""
     caps = {code: {"value": value, "note": CAPABILITY_NOTE} for code, value in capabilities().items()}
     encoded = encode(snapshot.network, capability=caps, names=case.names)
-    return {"start": f"{snapshot.year}-01", **encoded, "outcome": {"pair": list(PAIR)}}
+    return {"start": f"{snapshot.year}-01", **encoded | {"outcome": {"pair": list(PAIR)}}}
 
 
 def roster_yaml(case: PreWwiCase, snapshot: Snapshot) -> str:

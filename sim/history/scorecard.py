@@ -74,14 +74,34 @@ BUDGETS = {b.name: b for b in (QUICK, FULL)}
 
 @dataclass
 class Row:
-    """One line of the table: ``values`` maps a column of ``SETTINGS``/``RIVALS`` to a
-    number, a text, or None (not applicable); ``reference`` is text."""
+    """One line of the table.
+
+    ``values``: column of ``SETTINGS``/``RIVALS`` -> what the table shows (a number, a
+    text, or absent = not applicable); ``scores``: the same columns as numbers, for the
+    comparisons; ``better``: how scores rank (``higher``, ``lower``, or ``closer`` to
+    ``truth`` = [low, high]); ``reference``: what history or the literature says.
+    """
 
     case: str
     metric: str
     split: str
     values: dict = field(default_factory=dict)
     reference: str = ""
+    scores: dict = field(default_factory=dict)
+    better: str = ""
+    truth: tuple[float, float] | None = None
+
+    def rank(self, column: str) -> float:
+        """The column's score as a loss (lower is better), or NaN if it has none."""
+        score = self.scores.get(column)
+        if score is None or (isinstance(score, float) and math.isnan(score)):
+            return math.nan
+        if self.better == "higher":
+            return -score
+        if self.better == "lower":
+            return score
+        low, high = self.truth
+        return max(low - score, score - high, 0.0)
 
 
 @dataclass
@@ -93,7 +113,10 @@ class Scorecard:
 
     def as_dict(self) -> dict:
         return {"budget": asdict(self.budget), "seed": self.seed, "settings": SETTING_NOTES,
-                "columns": list(COLUMNS), "rows": [asdict(r) for r in self.rows], "details": self.details}
+                "columns": list(COLUMNS), "rows": [asdict(r) for r in self.rows],
+                "comparisons": [{"case": c.row.case, "metric": c.row.metric, "best_rivals": list(c.best_rivals),
+                                 "verdicts": c.verdicts} for c in comparisons(self)],
+                "details": self.details}
 
 
 # -- formatting ---------------------------------------------------------------------------
@@ -141,6 +164,12 @@ def _score_value(scores: Scores, attr: str):
     return getattr(scores, attr)
 
 
+def _score_number(scores: Scores, attr: str) -> float | None:
+    if attr == "hits":
+        return scores.hits / scores.n if scores.n else None
+    return getattr(scores, attr)
+
+
 def _forecast_rows(case: str, split_text: str, results: dict[str, dict[str, Scores]], metrics) -> list[Row]:
     rows = []
     for category in CATEGORIES:
@@ -148,7 +177,9 @@ def _forecast_rows(case: str, split_text: str, results: dict[str, dict[str, Scor
         ref = f"n = {any_scores.n}, {any_scores.positive} positive"
         for label, attr in metrics:
             rows.append(Row(case, f"{CATEGORY_LABELS[category]}: {label}", split_text,
-                            {name: _score_value(res[category], attr) for name, res in results.items()}, ref))
+                            {name: _score_value(res[category], attr) for name, res in results.items()}, ref,
+                            scores={name: _score_number(res[category], attr) for name, res in results.items()},
+                            better="lower" if attr == "brier" else "higher"))
     return rows
 
 
@@ -216,9 +247,11 @@ def bloc_rows(budget: Budget) -> list[Row]:
         split_labels = leading_eigenvector_split(signs)
         eigen = [[n for n, lab in zip(net.nodes, split_labels) if lab == k] for k in (0, 1)]
         values["static split"] = len(lowest) == 1 and recovered(lowest[0].groups(list(net.nodes))) and recovered(eigen)
-        expected = "yes" if snap.year >= 1904 else "no"
+        expected = snap.year >= 1904
         rows.append(Row("pre-1914 Europe", f"1914 blocs recovered from {snap.year}", "120 months of dynamics",
-                        values, f"history: {expected} (only once the Entente Cordiale exists)"))
+                        values, f"history: {'yes' if expected else 'no'} (only once the Entente Cordiale exists)",
+                        scores={k: float(v) for k, v in values.items()}, better="closer",
+                        truth=(float(expected), float(expected))))
     return rows
 
 
@@ -241,19 +274,23 @@ def sino_soviet_rows(budget: Budget, seed: int) -> tuple[list[Row], dict]:
     text = f"{case.start} to {case.end}, dated events"
     rows = []
     for year in case.score_years:
-        truth = int(ref_year <= year)
+        truth = float(ref_year <= year)
+        scores = {name: o.p_rupture_by(year) for name, o in runs.items()} | {"nothing changes": 0.0}
         rows.append(Row(case.title, f"P(rupture by {year})", text,
                         {name: _p_with_ci(o.p_rupture_by(year), budget.cases) for name, o in runs.items()}
                         | {"nothing changes": 0.0},
-                        f"history: {truth} ({case.rupture.reference} marker, {ref.date})"))
-    rows.append(Row(case.title, "median rupture year", text,
-                    {name: o.median_rupture_year() or "none" for name, o in runs.items()} | {"nothing changes": "none"},
-                    f"history: {ref_year} ({case.rupture.reference} marker)"))
+                        f"history: {truth:g} ({case.rupture.reference} marker, {ref.date})",
+                        scores=scores, better="closer", truth=(truth, truth)))
+    years = {name: o.median_rupture_year() for name, o in runs.items()} | {"nothing changes": None}
+    rows.append(Row(case.title, "median rupture year", text, {k: v or "none" for k, v in years.items()},
+                    f"history: {ref_year} ({case.rupture.reference} marker)",
+                    scores={k: math.inf if v is None else float(v) for k, v in years.items()}, better="closer",
+                    truth=(float(ref_year), float(ref_year))))
     truths = np.array([int(ref_year <= y) for y in case.score_years])
     brier = {name: float(np.mean((np.array([o.p_rupture_by(y) for y in case.score_years]) - truths) ** 2))
-             for name, o in runs.items()}
+             for name, o in runs.items()} | {"nothing changes": float(np.mean(truths ** 2))}
     rows.append(Row(case.title, f"Brier score over {', '.join(map(str, case.score_years))}", text,
-                    brier | {"nothing changes": float(np.mean(truths ** 2))}, "lower is better"))
+                    brier, "lower is better", scores=brier, better="lower"))
     details = {"rupture_markers": {k: m.date for k, m in case.rupture.markers.items()},
                "reference_marker": case.rupture.reference,
                "p_rupture_by_year": {name: {y: o.p_rupture_by(y) for y in range(int(case.start[:4]), int(case.end[:4]) + 1)}
@@ -270,16 +307,21 @@ def china_russia_rows(budget: Budget, seed: int) -> tuple[list[Row], dict]:
     year = case.score_years[-1]
     text = f"{case.start} to {case.end}, dated events"
     ids = ", ".join(case.hold.evidence)
+    dependency = {name: float(np.median(o.final[check.target])) for name, o in runs.items()} | {"nothing changes": start_value}
     rows = [
         Row(case.title, f"P(holds to {case.end})", text,
             {name: _p_with_ci(o.p_holds, budget.cases) for name, o in runs.items()} | {"nothing changes": 1.0},
-            f"history: 1, held ({ids})"),
+            f"history: 1, held ({ids})",
+            scores={name: o.p_holds for name, o in runs.items()} | {"nothing changes": 1.0}, better="closer",
+            truth=(1.0, 1.0)),
         Row(case.title, f"P(rupture by {year})", text,
             {name: _p_with_ci(o.p_rupture_by(year), budget.cases) for name, o in runs.items()} | {"nothing changes": 0.0},
-            "history: 0"),
-        Row(case.title, f"median {check.target.removeprefix('relations.')} in {case.end}", text,
-            {name: float(np.median(o.final[check.target])) for name, o in runs.items()} | {"nothing changes": start_value},
-            f"sources: {check.range[0]:g}–{check.range[1]:g} ({', '.join(check.evidence)})"),
+            "history: 0",
+            scores={name: o.p_rupture_by(year) for name, o in runs.items()} | {"nothing changes": 0.0},
+            better="closer", truth=(0.0, 0.0)),
+        Row(case.title, f"median {check.target.removeprefix('relations.')} in {case.end}", text, dependency,
+            f"sources: {check.range[0]:g}–{check.range[1]:g} ({', '.join(check.evidence)})",
+            scores=dependency, better="closer", truth=tuple(check.range)),
     ]
     return rows, {}
 
@@ -303,6 +345,50 @@ def check_rows(budget: Budget, seed: int) -> list[Row]:
         rows.append(Row("direction checks", f"{check.name}: {metric}",
                         f"shock at month {stylized.SHOCK_MONTH}, {stylized.HORIZON} months", values, ref))
     return rows
+
+
+# -- comparisons ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A row's best rival and, per model setting, ``beats``, ``ties`` or ``loses to`` it."""
+
+    row: Row
+    best_rivals: tuple[str, ...]
+    verdicts: dict[str, str]
+
+
+def comparisons(card: Scorecard) -> list[Comparison]:
+    """Every row with a ranked metric and at least one rival, compared (derived, not typed)."""
+    out = []
+    for row in card.rows:
+        if not row.better:
+            continue
+        rival_ranks = {name: row.rank(name) for name in RIVALS if not math.isnan(row.rank(name))}
+        if not rival_ranks:
+            continue
+        best = min(rival_ranks.values())
+        verdicts = {}
+        for name in SETTINGS:
+            mine = row.rank(name)
+            if math.isnan(mine):
+                verdicts[name] = "n/a"
+            elif math.isclose(mine, best, rel_tol=1e-9, abs_tol=1e-12):
+                verdicts[name] = "ties"
+            else:
+                verdicts[name] = "beats" if mine < best else "loses to"
+        out.append(Comparison(row, tuple(k for k, v in rival_ranks.items() if math.isclose(v, best, rel_tol=1e-9, abs_tol=1e-12)),
+                              verdicts))
+    return out
+
+
+def comparisons_markdown(card: Scorecard) -> str:
+    """The comparisons as a table: each row's best rival(s) and each setting's verdict."""
+    rows = [[c.row.case, c.row.metric, ", ".join(c.best_rivals) + f" ({fmt(c.row.values[c.best_rivals[0]])})",
+             *(f"{c.verdicts[name]} ({fmt(c.row.values.get(name))})" for name in SETTINGS)]
+            for c in comparisons(card)]
+    return markdown_table(("case", "metric", "best rival", *SETTINGS), rows)
 
 
 # -- the whole card ------------------------------------------------------------------------
@@ -352,4 +438,5 @@ def _probe() -> str:
     return "|".join(parts)
 
 
-__all__ = ["BUDGETS", "FULL", "QUICK", "Budget", "Row", "Scorecard", "build_scorecard", "fingerprint", "to_markdown"]
+__all__ = ["BUDGETS", "FULL", "QUICK", "Budget", "Comparison", "Row", "Scorecard", "build_scorecard", "comparisons",
+           "comparisons_markdown", "fingerprint", "to_markdown"]

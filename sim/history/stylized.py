@@ -90,8 +90,7 @@ class CheckResult:
 
 def _config(check: Check | None, replications: int, seed: int, mechanisms: dict) -> SimConfig:
     raw = encode(signed_network(NODES, TIES)) | {
-        "horizon_months": HORIZON, "replications": replications, "seed": seed,
-        "outcome": {"pair": ["ALPHA", "BRAVO"]}, "mechanisms": dict(mechanisms),
+        "horizon_months": HORIZON, "replications": replications, "seed": seed, "mechanisms": dict(mechanisms),
     }
     if check is not None:
         effects = [{"target": t, "op": "set", "value": v} for target, v in check.shock for t in expand(target)]
