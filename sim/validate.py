@@ -40,20 +40,22 @@ def main(argv: list[str] | None = None) -> int:
     if args.doc is not None and not args.doc.is_file():
         _parser().error(f"--doc: no file {args.doc}")
 
-    from sim.atomic import write_atomic, write_json
+    import json
+
     from sim.history.docs import scorecard_block, splice, static_blocks
+    from sim.history.render import write_text
     from sim.history.scorecard import FULL, QUICK, build_scorecard, to_markdown
 
     card = build_scorecard(QUICK if args.quick else FULL, args.seed,
                            progress=lambda part: print(f"scorecard: {part} ...", file=sys.stderr, flush=True))
     markdown = to_markdown(card)
-    write_json(args.out / "scorecard.json", card.as_dict())
-    write_atomic(args.out / "scorecard.md", lambda tmp: tmp.write_text(markdown, encoding="utf-8"))
+    write_text(args.out / "scorecard.json", json.dumps(card.as_dict(), indent=2, allow_nan=False) + "\n")
+    write_text(args.out / "scorecard.md", markdown)
     print(markdown)
     print(f"written: {args.out / 'scorecard.json'}, {args.out / 'scorecard.md'}", file=sys.stderr)
     if args.doc is not None:
         text = splice(args.doc.read_text(encoding="utf-8"), static_blocks() | {"scorecard": scorecard_block(card)})
-        write_atomic(args.doc, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        write_text(args.doc, text)
         print(f"updated: {args.doc}", file=sys.stderr)
     return 0
 

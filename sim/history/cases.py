@@ -39,7 +39,7 @@ from sim.config.schema import ACTOR_CODE, SimConfig
 from sim.errors import ConfigError
 from sim.history.encode import ACTOR, NO_TIE, WORLD
 from sim.history.engine import run_batches
-from sim.history.render import dump_yaml
+from sim.history.render import dump_yaml, regenerate
 from sim.outcomes import NO_RUPTURE, holds, median_rupture_month, partnership_index, rupture_month
 
 CASES_DIR = Path(__file__).resolve().parent / "cases"
@@ -377,24 +377,10 @@ def run_case(case: Case, replications: int, seed: int = 0, mechanisms: dict | No
                        {t: np.concatenate(v) for t, v in kept.items()})
 
 
-def write_configs() -> list[Path]:
-    """(Re)write every case's configuration file; returns the paths written."""
-    paths = []
-    for name in CASES:
-        path = config_path(name)
-        path.write_text(case_yaml(load_case(name)), encoding="utf-8")
-        paths.append(path)
-    return paths
-
-
-def main(argv: list[str]) -> int:
-    if len(argv) > 1:
-        print("usage: python -m sim.history.cases   (rewrites sim/history/cases/<case>.yaml)", file=sys.stderr)
-        return 2
-    for path in write_configs():
-        print(f"wrote {path}")
-    return 0
+def generated_files() -> dict[Path, str]:
+    """Every case's configuration file and its text."""
+    return {config_path(name): case_yaml(load_case(name)) for name in CASES}
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    sys.exit(regenerate(sys.argv, "sim.history.cases", "sim/history/cases/<case>.yaml", generated_files))

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from sim.history.data import PreWwiCase, Snapshot, load_pre_wwi
 from sim.history.encode import encode
-from sim.history.render import dump_yaml
+from sim.history.render import dump_yaml, regenerate
 from sim.paths import conf_dir
 
 CINC_YEARS = (1900, 1904, 1907)
@@ -77,25 +77,11 @@ def roster_path(year: int, folder: Path | None = None) -> Path:
     return (folder or conf_dir() / "roster") / f"pre_wwi_{year}.yaml"
 
 
-def write_rosters(folder: Path | None = None) -> list[Path]:
-    """(Re)write every snapshot's roster file; returns the paths written."""
+def roster_files(folder: Path | None = None) -> dict[Path, str]:
+    """Every snapshot's roster file and its text."""
     case = load_pre_wwi()
-    paths = []
-    for snap in case.snapshots:
-        path = roster_path(snap.year, folder)
-        path.write_text(roster_yaml(case, snap), encoding="utf-8")
-        paths.append(path)
-    return paths
-
-
-def main(argv: list[str]) -> int:
-    if len(argv) > 1:
-        print("usage: python -m sim.history.pre_wwi   (rewrites conf/roster/pre_wwi_*.yaml)", file=sys.stderr)
-        return 2
-    for path in write_rosters():
-        print(f"wrote {path}")
-    return 0
+    return {roster_path(snap.year, folder): roster_yaml(case, snap) for snap in case.snapshots}
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    sys.exit(regenerate(sys.argv, "sim.history.pre_wwi", "conf/roster/pre_wwi_*.yaml", roster_files))

@@ -112,11 +112,22 @@ class Scorecard:
     details: dict
 
     def as_dict(self) -> dict:
-        return {"budget": asdict(self.budget), "seed": self.seed, "settings": SETTING_NOTES,
+        """The card as JSON-ready data (a non-finite score, e.g. "never ruptures", is null)."""
+        return _finite({"budget": asdict(self.budget), "seed": self.seed, "settings": SETTING_NOTES,
                 "columns": list(COLUMNS), "rows": [asdict(r) for r in self.rows],
                 "comparisons": [{"case": c.row.case, "metric": c.row.metric, "best_rivals": list(c.best_rivals),
                                  "verdicts": c.verdicts} for c in comparisons(self)],
-                "details": self.details}
+                "details": self.details})
+
+
+def _finite(data):
+    if isinstance(data, dict):
+        return {k: _finite(v) for k, v in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [_finite(v) for v in data]
+    if isinstance(data, float) and not math.isfinite(data):
+        return None
+    return data
 
 
 # -- formatting ---------------------------------------------------------------------------
