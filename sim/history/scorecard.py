@@ -31,6 +31,8 @@ from pathlib import Path
 
 import numpy as np
 
+import sim
+from sim.blocs import landscape_minima, leading_eigenvector_split
 from sim.history import cases as cases_mod
 from sim.history import pre_wwi, rivals, split, stylized
 from sim.history.cow import CATEGORIES, evaluate
@@ -39,6 +41,7 @@ from sim.history.forecast import forecast_network
 from sim.history.metrics import Scores
 from sim.history.render import markdown_table
 from sim.history.signed import SignedNetwork
+from sim.outcomes import wilson_interval
 
 SETTINGS = {
     "model": {},
@@ -231,9 +234,6 @@ def pre_wwi_forecast_rows(budget: Budget, seed: int) -> tuple[list[Row], dict]:
 
 
 def bloc_rows(budget: Budget) -> list[Row]:
-    import sim
-    from sim.blocs import landscape_minima, leading_eigenvector_split
-
     case = load_pre_wwi()
     historical = frozenset(case.blocs)
 
@@ -270,8 +270,6 @@ def bloc_rows(budget: Budget) -> list[Row]:
 
 
 def _p_with_ci(successes: float, n: int) -> str:
-    from sim.outcomes import wilson_interval
-
     k = round(successes * n)
     low, high = wilson_interval(k, n)
     return f"{successes:.3f} ({low:.2f}–{high:.2f})"
