@@ -41,7 +41,7 @@ def test_bad_input_is_a_clear_value_error(nodes, edges, match):
     ({"months": 12.5}, r"months: 12.5"),
     ({"replications": 0}, r"replications: 0"),
     ({"seed": -1}, r"seed: -1"),
-    ({"dynamics": {"no_such": 1.0}}, r"dynamics.no_such: unknown key; allowed: support_bias"),
+    ({"dynamics": {"no_such": 1.0}}, r"dynamics.no_such: unknown key; allowed: need_threat_weight"),
     ({"mechanisms": {"trust": "off"}}, r"mechanisms.trust"),
 ])
 def test_bad_settings_are_a_clear_value_error(kwargs, match):

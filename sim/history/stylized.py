@@ -106,7 +106,7 @@ def _ruptured(cfg: SimConfig) -> tuple[np.ndarray, np.ndarray]:
     ruptured, final = [], []
     for traj in run_batches(cfg):
         ruptured.append(pair_outcome(traj, 0, 1, cfg.outcome)[0] != NO_RUPTURE)
-        final.append(np.array(partnership_index(traj.variable("trust"), traj.variable("support"), 0, 1)[:, -1]))
+        final.append(np.array(partnership_index(traj.dyad, 0, 1)[:, -1]))
     return np.concatenate(ruptured), np.concatenate(final)
 
 
