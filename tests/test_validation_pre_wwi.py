@@ -13,15 +13,13 @@ powers, signed relations in six snapshots 1872-1907, and the blocs of 1914,
 Every dynamic case runs as a user would run it: a roster from YAML
 (``conf/roster/pre_wwi_<year>.yaml``) composed by ``sim.run(None, overrides=[...])``,
 with one setting for all snapshots (``BALANCE_ONLY``). The rosters are generated from the
-JSON by ``tests/validation/make_pre_wwi_rosters.py``; the last tests check they still match.
+shipped JSON (``sim/history/data/``) by ``python -m sim.history.pre_wwi``; the last tests
+check they are current.
 """
 
 from __future__ import annotations
 
 import functools
-import importlib.util
-import json
-import os
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +27,8 @@ import pytest
 
 import sim
 from sim.blocs import landscape_minima, leading_eigenvector_split
+from sim.history import pre_wwi
+from sim.history.data import load_pre_wwi
 
 ROOT = Path(__file__).resolve().parents[1]
 SNAPSHOTS = (1872, 1882, 1890, 1891, 1904, 1907)
@@ -138,51 +138,31 @@ def test_only_the_1907_network_is_structurally_balanced():
         assert (frustration(best.labels, signs) == 0) == (year == 1907), year
 
 
-# -- 3. the rosters are the case: they cannot drift from the JSON -----------------------
+# -- 3. the rosters are the case: they cannot drift from the shipped data ---------------
 
 
-def case_file() -> Path:
-    candidates = []
-    if os.environ.get("ALLIANCE_SIM_VALIDATION_DATA"):
-        candidates.append(Path(os.environ["ALLIANCE_SIM_VALIDATION_DATA"]) / "pre_wwi_europe.json")
-    candidates += [
-        ROOT / "tests" / "validation" / "pre_wwi_europe.json",
-        ROOT.parent / "shared" / "validation" / "pre_wwi_europe.json",
-    ]
-    for path in candidates:
-        if path.is_file():
-            return path
-    pytest.skip("pre_wwi_europe.json not found (set ALLIANCE_SIM_VALIDATION_DATA)")
-
-
-@functools.lru_cache(maxsize=None)
-def case() -> dict:
-    return json.loads(case_file().read_text())
-
-
-def edge_signs(snapshot: dict) -> dict[tuple[str, str], int]:
+def edge_signs(snapshot) -> dict[tuple[str, str], int]:
     out = {}
-    for edge in snapshot["edges"]:
-        a, b = edge["pair"]
-        out[(a, b)] = out[(b, a)] = int(edge["sign"])
+    for a, b, sign in snapshot.network.edges:
+        out[(a, b)] = out[(b, a)] = sign
     return out
 
 
 def test_one_roster_per_snapshot():
-    years = tuple(s["year"] for s in case()["snapshots"])
+    years = tuple(s.year for s in load_pre_wwi().snapshots)
     assert years == SNAPSHOTS
     shipped = sorted(p.stem for p in (ROOT / "conf" / "roster").glob("pre_wwi_*.yaml"))
     assert shipped == [f"pre_wwi_{y}" for y in years]
     # and the historical blocs tested above are the case's known outcome
-    assert partition(case()["known_outcome"]["blocs"]) == HISTORICAL
+    assert partition(load_pre_wwi().blocs) == HISTORICAL
 
 
 @pytest.mark.parametrize("year", SNAPSHOTS)
 def test_roster_matches_the_case(year):
-    snapshot = next(s for s in case()["snapshots"] if s["year"] == year)
-    signs = edge_signs(snapshot)
+    case = load_pre_wwi()
+    signs = edge_signs(case.snapshot(year))
     cfg = sim.load_config(None, [f"roster=pre_wwi_{year}"])
-    assert cfg.roster == case()["nodes"]
+    assert tuple(cfg.roster) == case.snapshot(year).network.nodes
     for a in cfg.roster:
         for b in cfg.roster:
             if a == b:
@@ -206,6 +186,8 @@ def test_roster_matches_the_case(year):
                for actor in cfg.actors.values())
     assert cfg.outcome.pair == ("GBR", "FRA")
     assert cfg.start == f"{year}-01"
+    # the capabilities are the COW CINC means of sim.history.pre_wwi
+    assert {code: actor.capability.lo for code, actor in cfg.actors.items()} == pre_wwi.capabilities()
     # the F ids are about 2025: no parameter of these rosters may cite one
     params = [getattr(actor, f) for actor in cfg.actors.values() for f in type(actor).model_fields if f != "name"]
     params += [getattr(cfg.relation_defaults, f) for f in type(cfg.relation_defaults).model_fields]
@@ -216,11 +198,17 @@ def test_roster_matches_the_case(year):
 
 
 def test_rosters_are_the_generator_output():
-    spec = importlib.util.spec_from_file_location("make_pre_wwi_rosters", ROOT / "tests" / "validation" / "make_pre_wwi_rosters.py")
-    gen = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(gen)
-    for snapshot in case()["snapshots"]:
-        path = ROOT / "conf" / "roster" / f"pre_wwi_{snapshot['year']}.yaml"
-        assert path.read_text() == gen.roster_yaml(case(), snapshot), (
-            f"{path.name} differs from the generator; rerun tests/validation/make_pre_wwi_rosters.py"
+    case = load_pre_wwi()
+    for snapshot in case.snapshots:
+        path = ROOT / "conf" / "roster" / f"pre_wwi_{snapshot.year}.yaml"
+        assert path.read_text() == pre_wwi.roster_yaml(case, snapshot), (
+            f"{path.name} differs from the generator; rerun python -m sim.history.pre_wwi"
         )
+
+
+def test_capabilities_are_the_cinc_means():
+    caps = pre_wwi.capabilities()
+    assert caps["GBR"] == 1.0 and max(caps.values()) == 1.0
+    # DEU: mean CINC 0.1337 over 1900/1904/1907, GBR 0.1447
+    deu, gbr = (sum(pre_wwi.CINC[c]) / 3 for c in ("DEU", "GBR"))
+    assert caps["DEU"] == round(deu / gbr, 2) == 0.92

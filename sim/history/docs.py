@@ -1,0 +1,131 @@
+"""The generated parts of docs/validation.md, and how they are spliced in.
+
+A generated block sits between ``<!-- generated: NAME -->`` and ``<!-- end: NAME -->``;
+``splice`` replaces its content and leaves the rest of the document alone. The scorecard
+block carries the card's fingerprint (``sim.history.scorecard.fingerprint``) so that a
+test can tell, without re-running it, whether the figures are current.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sim.history import cases as cases_mod
+from sim.history import pre_wwi, rivals, split
+from sim.history.encode import NO_TIE, TIE
+from sim.history.render import markdown_table
+from sim.history.scorecard import Scorecard, comparisons_markdown, to_markdown
+
+FINGERPRINT = re.compile(r"<!-- fingerprint: ([0-9a-f]+) -->")
+
+
+def _block_pattern(name: str) -> re.Pattern:
+    return re.compile(rf"(<!-- generated: {re.escape(name)} -->\n)(.*?)(<!-- end: {re.escape(name)} -->)", re.S)
+
+
+def splice(text: str, blocks: dict[str, str]) -> str:
+    """``text`` with the content of every generated block replaced by ``blocks[name]``."""
+    for name, content in blocks.items():
+        pattern = _block_pattern(name)
+        if not pattern.search(text):
+            raise ValueError(f"{name}: no generated block of that name in the document")
+        text = pattern.sub(lambda m, c=content: m.group(1) + c + m.group(3), text)
+    return text
+
+
+def block(text: str, name: str) -> str:
+    """The current content of the generated block ``name`` of ``text``."""
+    match = _block_pattern(name).search(text)
+    if not match:
+        raise ValueError(f"{name}: no generated block of that name in the document")
+    return match.group(2)
+
+
+def scorecard_block(card: Scorecard) -> str:
+    """The card's table, then each ranked row against its best rival (both derived)."""
+    return (f"<!-- fingerprint: {card.details['fingerprint']} -->\n" + to_markdown(card)
+            + "\n**Against the best rival** (ties: equal to it; closer: nearer to history):\n\n"
+            + comparisons_markdown(card))
+
+
+def split_table() -> str:
+    rows = [[role, str(len(pairs)), ", ".join(p.label for p in pairs)]
+            for role in split.ROLES for pairs in [split.window_pairs(role)]]
+    return markdown_table(("role", "pairs", "source window -> target window"), rows)
+
+
+def _sets(fact: cases_mod.Fact) -> str:
+    if fact.no_field:
+        return f"no field: {fact.no_field}"
+    prefix = "initial: " if fact.initial else "event: "
+    effects = ([f"{t} = {v:g}" for t, v in fact.initial.items()] if fact.initial
+               else [f"{e.target} {e.op} {e.value:g}" for e in fact.event])
+    return prefix + "; ".join(effects)
+
+
+def facts_table(case: cases_mod.Case) -> str:
+    rows = [[f.id, f.date, str(case.month_of(f.date)), f.fact, ", ".join(f.sources + f.evidence), _sets(f)]
+            for f in case.facts]
+    return markdown_table(("id", "date", "month", "fact (paraphrase)", "sources", "sets"), rows)
+
+
+def sources_list(case: cases_mod.Case) -> str:
+    return "".join(f"- `{key}`: {s.cite} *Read:* {s.read}.\n" for key, s in case.sources.items())
+
+
+def capability_table(years, cinc: dict, values: dict) -> str:
+    rows = [[code, *(f"{v:.4f}" for v in shares), f"{sum(shares) / len(shares):.4f}", f"{values[code]:.2f}"]
+            for code, shares in cinc.items()]
+    return markdown_table(("actor", *(str(y) for y in years), "mean", "capability"), rows)
+
+
+def markers_table(case: cases_mod.Case) -> str:
+    rows = [[name + (" (reference)" if name == case.rupture.reference else ""), m.date, m.marker, ", ".join(m.sources)]
+            for name, m in case.rupture.markers.items()]
+    return markdown_table(("marker", "date", "what happened", "sources"), rows)
+
+
+def encode_table() -> str:
+    """The signed-snapshot mapping of ``sim.history.encode``, from its constants."""
+    def value(spec, field):
+        v = spec.get(field, NO_TIE[field])
+        return v["value"] if isinstance(v, dict) else v
+
+    rows = [[label, *(f"{value(spec, f):g}" for f in ("trust", "affinity", "rivalry")), f"{2 * value(spec, 'trust') - 1:g}"]
+            for label, spec in (("+1 (positive tie)", TIE[1]), ("-1 (negative tie)", TIE[-1]), ("no tie", {}))]
+    return markdown_table(("snapshot tie", "trust", "affinity", "rivalry", "signed 2·trust − 1"), rows)
+
+
+def rivals_table() -> str:
+    """What the rivals learn from the COW fit pairs (``sim.history.rivals``)."""
+    _, learnt = rivals.rivals([(p.source.network, p.target.network) for p in split.window_pairs("fit")])
+    counts = rivals.transition_counts([(p.source.network, p.target.network) for p in split.window_pairs("fit")])
+    names = {1: "positive", -1: "negative", 0: "no tie"}
+    rows = [[names[s], str(n), str(pos), f"{pos / n:.3f}"] for s, (pos, n) in counts.items()]
+    return (markdown_table(("tie in window t", "ties in window t+4", "of them positive", "share positive"), rows)
+            + f"\nThe sign given to pairs without a tie (`no_tie_sign`): {learnt['no_tie_sign']:+g}.\n")
+
+
+def static_blocks() -> dict[str, str]:
+    """Every generated block except the scorecard (cheap: no simulation)."""
+    out = {
+        "split": split_table(),
+        "encode": encode_table(),
+        "rivals": rivals_table(),
+        "pre_wwi_capabilities": capability_table(pre_wwi.CINC_YEARS, pre_wwi.CINC, pre_wwi.capabilities()),
+    }
+    for name in cases_mod.CASES:
+        case = cases_mod.load_case(name)
+        out[f"{name}_facts"] = facts_table(case)
+        out[f"{name}_sources"] = sources_list(case)
+        out[f"{name}_capabilities"] = capability_table(case.capability.years, case.capability.cinc,
+                                                       case.capability.values())
+        if case.rupture is not None:
+            out[f"{name}_markers"] = markers_table(case)
+    return out
+
+
+def fingerprint_of(text: str) -> str | None:
+    """The fingerprint recorded in the scorecard block of ``text`` (None if absent)."""
+    match = FINGERPRINT.search(block(text, "scorecard"))
+    return match.group(1) if match else None
