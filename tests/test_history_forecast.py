@@ -80,21 +80,23 @@ def test_forecast_config_sets_the_run():
     assert (cfg.horizon_months, cfg.seed, cfg.replications, cfg.mechanisms.trust) == (30, 7, 5, False)
 
 
-def _traj(trust: np.ndarray) -> Trajectories:
-    r, n = trust.shape[0], trust.shape[1]
+def _traj(affinity: np.ndarray) -> Trajectories:
+    from sim.kernels.layout import RECORDED_DYAD
+
+    r, n = affinity.shape[0], affinity.shape[1]
     traj = Trajectories.empty(np.arange(r), 1, n, 0)
-    traj.dyad[:, -1, 0] = trust
+    traj.dyad[:, -1, RECORDED_DYAD.index("affinity")] = affinity
     return traj
 
 
 def test_positive_tie_reads_the_sum_of_both_directions_and_halves_exact_ties():
-    trust = np.full((4, 2, 2), 0.5)
-    trust[:, 0, 1] = [0.9, 0.6, 0.5, 0.2]   # AAA's trust in BBB
-    trust[:, 1, 0] = [0.9, 0.3, 0.5, 0.2]   # BBB's trust in AAA
-    # x_ab + x_ba: 1.6, -0.2, 0 (exactly), -1.2 -> positive in 1, tie in 1 (counts 1/2)
-    p = positive_tie(_traj(trust))
+    affinity = np.zeros((4, 2, 2))
+    affinity[:, 0, 1] = [0.8, 0.2, 0.0, -0.6]   # AAA's signed relation with BBB
+    affinity[:, 1, 0] = [0.8, -0.4, 0.0, -0.6]  # BBB's with AAA
+    # f_ab + f_ba: 1.6, -0.2, 0 (exactly), -1.2 -> positive in 1, tie in 1 (counts 1/2)
+    p = positive_tie(_traj(affinity))
     assert p[0, 1] == p[1, 0] == pytest.approx((1 + 0.5) / 4)
-    assert np.allclose(signed_relation(_traj(trust))[:, 0, 1], 2 * trust[:, 0, 1] - 1)
+    assert np.array_equal(signed_relation(_traj(affinity))[:, 0, 1], affinity[:, 0, 1])
 
 
 def test_balance_drift_turns_an_untied_pair_the_triad_way():

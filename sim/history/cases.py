@@ -351,7 +351,7 @@ def pair_outcome(traj, a: int, b: int, outcome) -> tuple[np.ndarray, np.ndarray]
     """[R] rupture month (or ``NO_RUPTURE``) and [R] holds, of pair (a, b) under ``outcome``."""
     index = partnership_index(traj.dyad, a, b)
     at = rupture_month(index, outcome.rupture_threshold, outcome.rupture_months)
-    return at, holds(index[:, -1], at, outcome.hold_threshold)
+    return at, holds(at)
 
 
 def run_case(case: Case, replications: int, seed: int = 0, mechanisms: dict | None = None,

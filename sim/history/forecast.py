@@ -28,8 +28,9 @@ MAX_MONTHS = 1200  # the schema's horizon limit
 
 
 def signed_relation(traj: Trajectories) -> np.ndarray:
-    """[R, N, N] signed relation x_ij in [−1, 1] at the last recorded month."""
-    return 2.0 * traj.variable("trust")[:, -1] - 1.0  # v2: traj.variable("affinity")[:, -1]
+    """[R, N, N] signed relation x_ij in [−1, 1] at the last recorded month: the
+    affinity that structural balance polarises (sim.mechanisms.balance)."""
+    return traj.variable("affinity")[:, -1]
 
 
 def positive_tie(traj: Trajectories) -> np.ndarray:
