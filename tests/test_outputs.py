@@ -61,8 +61,11 @@ def test_netcdf_opens_as_is_with_named_dimensions(run_dir):
         assert ds["survival"].dims == ("month",)
         assert np.issubdtype(ds["date"].dtype, np.datetime64) and ds["date"].dims == ("month",)
         assert pd.Timestamp(ds["date"].values[0]) == pd.Timestamp("2025-07-01")
+        from sim import mechanisms
+
         for name, var in ds.data_vars.items():
-            assert var.attrs.get("long_name") and var.attrs.get("units") == "1", name
+            assert var.attrs.get("long_name") and var.attrs.get("units"), name
+        assert ds["trust"].attrs["units"] == mechanisms.parameter("relation", "trust").unit  # the declared unit
         assert ds.attrs["pair"] == "CHN-RUS" and ds.attrs["replications"] == 40
 
 

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from sim.report import FIGURE_CAPTIONS
+
 from tests.conftest import run_cli
 
 PROBE = """<script>
@@ -91,7 +93,7 @@ def test_run_report_figures_load_in_chromium(run_dir, tmp_path):
     copy = tmp_path / "run"
     shutil.copytree(run_dir, copy)
     result = open_in_browser(copy / "report.html")
-    assert_figures_load(result, expected=3)
+    assert_figures_load(result, expected=len(FIGURE_CAPTIONS))
     assert result["tables"] >= 5
 
 

@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 import sim
+from sim.kernels.layout import D_COUNTERINTELLIGENCE
 from sim.app import EXIT_BAD_INPUT, main
 from sim.evaluate import evaluate
 from sim.errors import ConfigError
@@ -102,7 +103,7 @@ def test_crashing_point_is_isolated(config, tmp_path, monkeypatch):
     real = core.run_draw
 
     def flaky(model, draw, out=None):
-        if np.any(draw.dyad[:, 5, 1, 0] > 0.9):  # counterintelligence RUS->CHN
+        if np.any(draw.dyad[:, D_COUNTERINTELLIGENCE, 1, 0] > 0.9):  # counterintelligence RUS->CHN
             raise RuntimeError("boom")
         return real(model, draw, out)
 
@@ -273,7 +274,7 @@ def test_evaluate_bad_input(params, expected):
 
 @pytest.mark.parametrize("paths, values", [
     (["relations.RUS.CHN.counterintelligence", "dynamics.w_trust"], [[0.5, 2.0], [1.5, 2.0], [0.5, 99.0]]),
-    (["dynamics.unreliable_support", "dynamics.reliable_support"], [[0.2, 0.8], [0.9, 0.1]]),
+    (["dynamics.type_change_rate", "dynamics.reliable_share"], [[0.01, 0.5], [2.0, 0.5], [0.01, -0.2]]),
     (["relations.RUS.CHN.dependency"], [[0.3], [0.99]]),
     (["actors.CHN.capability", "world.war"], [[0.5, 0.2], [7.0, 0.2], [0.5, -1.0]]),
     (["relations.USA.TWN.trust", "relations.CHN.RUS.espionage"], [[0.5, 0.1], [-1.0, 0.1], [0.5, 3.0]]),
