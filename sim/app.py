@@ -279,7 +279,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         kept = str(stop) or ("no results for the run in progress (a run folder is complete once it holds "
                              "summary.json); finished jobs of a multirun keep theirs")
         print(f"interrupted: {kept}", file=sys.stderr)
-        raise SystemExit(EXIT_INTERRUPTED) from None
+        # Exit at once with 130: the unwinding above already removed temporary files, and a
+        # second interrupt during interpreter shutdown must not turn it into a death by signal.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(EXIT_INTERRUPTED)
     if args.multirun:
         _record_multirun(overrides, args.overrides)
 
