@@ -72,7 +72,7 @@ def model_sensitivity(points: int = 64, replications: int = 100, seed: int = 0) 
     return {"command": f"python -m analysis.model_sensitivity --points {points} --replications {replications} "
                        f"--seed {seed}",
             "version": package_version(), "points": int(len(result.sweep.ok)), "replications": replications,
-            "parameters": len(ranges), "sweep": str(outcome.folder), "rankings": rankings}
+            "parameters": len(ranges), "sweep": outcome.folder.name, "rankings": rankings}
 
 
 def main(argv: list[str] | None = None) -> None:
