@@ -405,3 +405,19 @@ def test_a_failing_job_in_a_joblib_worker_is_one_error_line(tmp_path):
     errors = [line for line in proc.stderr.splitlines() if line.startswith("error: ")]
     assert len(errors) == 1 and errors[0].startswith("error: objective: 'nope' is not in summary.json; allowed: p_hold")
     assert "BrokenProcessPool" not in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_unknown_key_inside_a_tuple_of_models_lists_that_models_fields():
+    """An unknown key in an event's effect (a tuple of models) names the effect's fields."""
+    from pydantic import ValidationError
+
+    from sim.config.messages import from_validation_error
+    from sim.config.schema import SimConfig
+    from tests.helpers import two_actor_config
+
+    data = two_actor_config().model_dump()
+    data["events"] = {"shock": {"month": 1, "effects": [{"target": "world.war", "value": 0.5, "nope": 1}]}}
+    with pytest.raises(ValidationError) as err:
+        SimConfig.model_validate(data)
+    message = str(from_validation_error(err.value, SimConfig))
+    assert message == "events.shock.effects.0.nope: unknown key; allowed: target, op, value"

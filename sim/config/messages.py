@@ -20,7 +20,7 @@ def _model_at(root: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
                 return None
             model = field.annotation
         else:  # dict[str, X] / tuple[X, ...]: step into the value type
-            args = [a for a in typing.get_args(model) if a is not type(None)]
+            args = [a for a in typing.get_args(model) if a is not type(None) and a is not Ellipsis]
             model = args[-1] if args else None
         while typing.get_origin(model) is typing.Annotated or typing.get_origin(model) is typing.Union:
             args = [a for a in typing.get_args(model) if a is not type(None)]
