@@ -63,7 +63,7 @@ SCRATCH_PLANES = ("threat", "shared_threat", "abandonment", "entrapment", "mean_
 NEXT_PLANES = tuple(f"next_{name}" for name in STATE_FIELDS)
 WORK_PLANES = SCRATCH_PLANES + NEXT_PLANES
 ACTOR_WORK = ("intensity", "need")
-TMP_ROWS = 3  # lane vectors of scratch per block
+TMP_ROWS = 4  # lane vectors of scratch per block
 
 # Recorded every month, in this order, in trajectory arrays (sim.trajectories).
 RECORDED_DYAD = STATE_FIELDS
