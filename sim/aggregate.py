@@ -22,8 +22,8 @@ import pandas as pd
 
 from sim import mechanisms
 from sim.kernels.layout import RECORDED_ACTOR, RECORDED_DYAD, RECORDED_WORLD
-from sim.kernels.reduce import DERIVED_DYAD, MEAN_SCALE, histogram_cells
-from sim.trajectories import Trajectories
+from sim.kernels.reduce import DERIVED_DYAD, MEAN_SCALE, count_bins, histogram_cells, histogram_quantiles
+from sim.trajectories import Reductions, Trajectories
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 _MEMORY_BUDGET = 256 * 2**20  # bytes of histogram counts
@@ -104,21 +104,21 @@ class QuantileAccumulator:
         histogram_cells(traj.dyad, traj.actor, traj.world, self.lo, self.hi, self.counts, self.sums)
         self.n += traj.dyad.shape[0]
 
+    def add_reductions(self, red: Reductions) -> None:
+        """Add a batch the core has reduced as it ran (its bins and fixed-point sums)."""
+        if red.bins.shape[:2] != self.counts.shape[:2] or red.n_bins != self.bins:
+            raise ValueError(f"batch has {red.bins.shape[:2]} months x cells in {red.n_bins} bins; "
+                             f"histograms hold {self.counts.shape[:2]} in {self.bins}")
+        count_bins(red.bins, self.counts)
+        self.sums += red.sums
+        self.n += red.bins.shape[2]
+
     def means(self) -> np.ndarray:
         """[T+1, C] means over the replications added so far."""
         return self.sums / (MEAN_SCALE * max(self.n, 1))
 
     def quantiles(self, qs=QUANTILES) -> np.ndarray:
-        """[T+1, C, Q] quantiles, linear within the bin that holds them."""
-        cum = np.cumsum(self.counts, axis=2)
+        """[T+1, C, Q] quantiles, linear within the bin that holds them (``histogram_quantiles``)."""
         out = np.empty(self.counts.shape[:2] + (len(qs),))
-        for k, q in enumerate(qs):
-            rank = q * self.n
-            b = np.argmax(cum >= max(rank, 1e-12), axis=2)
-            below = np.take_along_axis(cum, b[..., None], axis=2)[..., 0] - np.take_along_axis(
-                self.counts, b[..., None], axis=2
-            )[..., 0]
-            inside = np.take_along_axis(self.counts, b[..., None], axis=2)[..., 0]
-            frac = np.where(inside > 0, (rank - below) / np.maximum(inside, 1), 0.0)
-            out[..., k] = self.lo + (self.hi - self.lo) * (b + np.clip(frac, 0.0, 1.0)) / self.bins
+        histogram_quantiles(self.counts, self.n, np.asarray(qs, dtype=np.float64), self.lo, self.hi, out)
         return out

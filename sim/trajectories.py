@@ -63,3 +63,50 @@ class Trajectories:
             return self.world[:, :, RECORDED_WORLD.index(name)]
         allowed = ", ".join((*RECORDED_DYAD, *RECORDED_ACTOR, *RECORDED_WORLD))
         raise KeyError(f"unknown recorded variable {name!r}; allowed: {allowed}")
+
+
+@dataclass
+class Reductions:
+    """What the numba core reduces a batch of R replications to as it runs, instead of
+    writing their trajectories (``sim.kernels.reduce``; C cells, P unordered pairs).
+
+    bins[T+1, C, R]    uint16 bin of each cell (``sim.aggregate.cell_catalogue``) among ``n_bins`` over [lo, hi]
+    sums[T+1, C]       int64 fixed-point sums of the cells (``MEAN_SCALE``), added to
+    index[R, T+1]      partnership index of the outcome pair (number ``pair`` among the P)
+    ruptured[R, P]     every pair's first rupture month (-1: holds) at ``threshold`` for ``months``
+    final[R, P]        every pair's index at the horizon
+    """
+
+    n_bins: int
+    lo: np.ndarray
+    hi: np.ndarray
+    bins: np.ndarray
+    sums: np.ndarray
+    threshold: float
+    months: int
+    pair: int
+    index: np.ndarray
+    ruptured: np.ndarray
+    final: np.ndarray
+
+    @classmethod
+    def empty(cls, n_rep: int, horizon: int, n_actors: int, n_bins: int, lo: np.ndarray, hi: np.ndarray,
+              threshold: float, months: int, pair: int) -> Reductions:
+        n_pairs = n_actors * (n_actors - 1) // 2
+        if n_bins > np.iinfo(np.uint16).max:
+            raise ValueError(f"n_bins: at most {np.iinfo(np.uint16).max} bins fit the uint16 bins, got {n_bins}")
+        return cls(n_bins, lo, hi, np.zeros((horizon + 1, lo.shape[0], n_rep), dtype=np.uint16),
+                   np.zeros((horizon + 1, lo.shape[0]), dtype=np.int64), float(threshold), int(months), int(pair),
+                   np.zeros((n_rep, horizon + 1)), np.zeros((n_rep, n_pairs), dtype=np.int64),
+                   np.zeros((n_rep, n_pairs)))
+
+    def head(self, n_rep: int) -> Reductions:
+        """The first ``n_rep`` replications' rows (views; a reused buffer), sums cleared."""
+        self.sums[:] = 0
+        return Reductions(self.n_bins, self.lo, self.hi, self.bins[:, :, :n_rep], self.sums, self.threshold,
+                          self.months, self.pair, self.index[:n_rep], self.ruptured[:n_rep], self.final[:n_rep])
+
+    def arrays(self) -> tuple:
+        """The reductions' arguments of ``sim.kernels.ensemble.simulate``, in its order."""
+        return (self.n_bins, self.lo, self.hi, self.bins, self.sums, self.threshold, self.months, self.pair,
+                self.index, self.ruptured, self.final)
