@@ -82,7 +82,7 @@ def test_common_random_numbers_across_configs():
 def _blocks(model, draw, lanes, horizon):
     """The core's blocks at a given width, recording whole trajectories and reducing them."""
     from sim.aggregate import QuantileAccumulator, cell_catalogue
-    from sim.kernels.ensemble import _simulate_blocks
+    from sim.kernels.ensemble import simulate_blocks
     from sim.trajectories import Reductions, Trajectories
 
     ev, n = model.events, len(model.roster)
@@ -90,10 +90,11 @@ def _blocks(model, draw, lanes, horizon):
     acc = QuantileAccumulator(horizon + 1, cell_catalogue(model.roster))
     red = Reductions.empty(draw.reps.shape[0], horizon, n, acc.bins, acc.lo, acc.hi, 0.3, 2, 0)
     n_bins, lo, hi, bins, sums, threshold, months, pair, index, ruptured, final = red.arrays()
-    block_sums = np.zeros(((draw.reps.shape[0] + lanes - 1) // lanes,) + sums.shape, dtype=np.int64)
-    _simulate_blocks(lanes, model.config.seed, draw.reps, draw.glob, draw.actor, draw.dyad, model.flags, ev.ev_int,
-                     ev.ev_hazard, ev.eff_int, ev.eff_float, horizon, *out.outputs(), n_bins, lo, hi, bins,
-                     block_sums, threshold, months, pair, index, ruptured, final)
+    n_blocks = (draw.reps.shape[0] + lanes - 1) // lanes
+    block_sums = np.zeros((n_blocks,) + sums.shape, dtype=np.int64)
+    simulate_blocks(0, n_blocks, lanes, model.config.seed, draw.reps, draw.glob, draw.actor, draw.dyad, model.flags,
+                    ev.ev_int, ev.ev_hazard, ev.eff_int, ev.eff_float, horizon, *out.outputs(), n_bins, lo, hi, bins,
+                    block_sums, threshold, months, pair, index, ruptured, final)
     return out, (bins, block_sums.sum(axis=0), index, ruptured, final)
 
 

@@ -1,4 +1,4 @@
-"""The ensemble driver: all replications of a batch in parallel (``prange``).
+"""The ensemble driver: all replications of a batch, blocks of them in parallel (``parallel_for``).
 
 Replications run in blocks of up to ``LANES`` (the innermost, SIMD axis of the core's
 state; ``block_width``); each block copies its own parameter arrays, so threads share
@@ -12,7 +12,7 @@ import numpy as np
 from numba import get_num_threads
 
 from sim.kernels import layout as L
-from sim.kernels.jit import njit, njit_parallel, prange
+from sim.kernels.jit import njit, parallel_for
 from sim.kernels.reduce import reduce_month
 from sim.kernels.rng import month_key
 from sim.kernels.step import start, step
@@ -93,10 +93,11 @@ def simulate(seed, reps, glob0, actor0, dyad0, flags, ev_int, ev_hazard, eff_int
     """
     lanes = block_width(reps.shape[0], actor0.shape[2], get_num_threads())
     n_bins, lo, hi, bins, sums, threshold, months, pair, index, ruptured, final = reductions or _NO_REDUCTIONS
-    block_sums = np.zeros(((reps.shape[0] + lanes - 1) // lanes,) + sums.shape, dtype=np.int64)
-    _simulate_blocks(lanes, seed, reps, glob0, actor0, dyad0, flags, ev_int, ev_hazard, eff_int, eff_float,
-                     horizon, out_dyad, out_world, out_actor, out_detections, out_fires, n_bins, lo, hi, bins,
-                     block_sums, threshold, months, pair, index, ruptured, final)
+    n_blocks = (reps.shape[0] + lanes - 1) // lanes
+    block_sums = np.zeros((n_blocks,) + sums.shape, dtype=np.int64)
+    parallel_for(simulate_blocks, n_blocks, lanes, seed, reps, glob0, actor0, dyad0, flags, ev_int, ev_hazard,
+                 eff_int, eff_float, horizon, out_dyad, out_world, out_actor, out_detections, out_fires, n_bins, lo,
+                 hi, bins, block_sums, threshold, months, pair, index, ruptured, final)
     sums += block_sums.sum(axis=0)
 
 
@@ -104,17 +105,16 @@ _NO_REDUCTIONS = (1, np.empty(0), np.empty(0), np.empty((0, 0, 0), dtype=np.uint
                   0.0, 1, 0, np.empty((0, 0)), np.empty((0, 0), dtype=np.int64), np.empty((0, 0)))
 
 
-@njit_parallel
-def _simulate_blocks(lanes, seed, reps, glob0, actor0, dyad0, flags, ev_int, ev_hazard, eff_int, eff_float,
-                     horizon, out_dyad, out_world, out_actor, out_detections, out_fires, n_bins, lo, hi, bins,
-                     block_sums, threshold, months, pair, index, ruptured, final):
-    """``simulate`` in blocks of ``lanes`` replications, the blocks in parallel (block b's
-    fixed-point sums in block_sums[b])."""
+@njit
+def simulate_blocks(first_block, stop_block, lanes, seed, reps, glob0, actor0, dyad0, flags, ev_int, ev_hazard,
+                    eff_int, eff_float, horizon, out_dyad, out_world, out_actor, out_detections, out_fires, n_bins,
+                    lo, hi, bins, block_sums, threshold, months, pair, index, ruptured, final):
+    """``simulate`` for blocks first_block..stop_block-1 of ``lanes`` replications (block b:
+    rows b * lanes.., its fixed-point sums in block_sums[b])."""
     n_rep = reps.shape[0]
     n = actor0.shape[2]
     n_pairs = n * (n - 1) // 2
-    n_blocks = (n_rep + lanes - 1) // lanes
-    for block in prange(n_blocks):
+    for block in range(first_block, stop_block):
         first = block * lanes
         valid = min(lanes, n_rep - first)
         rows = np.empty(lanes, dtype=np.int64)

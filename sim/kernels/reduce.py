@@ -18,7 +18,7 @@ import math
 
 import numpy as np
 
-from sim.kernels.jit import njit, njit_parallel, prange
+from sim.kernels.jit import njit, parallel_for
 from sim.kernels.layout import (ACTOR_WORK, D_ALIGNMENT, D_SUPPORT, D_TRUST, DYAD_FIELDS, GLOB_FIELDS, LANES,
                                 RECORDED_ACTOR_ROWS, RECORDED_DYAD, RECORDED_DYAD_PLANES, RECORDED_WORLD_SLOTS)
 
@@ -155,16 +155,20 @@ def track_pairs(t, horizon, first, valid, pidx, threshold, months, runs, rupture
                 final[row, p] = pidx[p, lane]
 
 
-@njit_parallel
 def count_bins(bins, counts):
-    """counts[T+1, C, B] += the histogram of bins[T+1, C, R]; parallel over months."""
-    for t in prange(bins.shape[0]):
+    """counts[T+1, C, B] += the histogram of bins[T+1, C, R]; months in parallel."""
+    parallel_for(_count_bins, bins.shape[0], bins, counts)
+
+
+@njit
+def _count_bins(start, stop, bins, counts):
+    for t in range(start, stop):
         for c in range(bins.shape[1]):
             for r in range(bins.shape[2]):
                 counts[t, c, bins[t, c, r]] += 1
 
 
-@njit_parallel
+@njit
 def histogram_quantiles(counts, n, qs, lo, hi, out):
     """out[T+1, C, Q]: quantile qs[k] of each histogram counts[T+1, C, B] of ``n`` values
     over [lo[c], hi[c]], linear within its bin: the first bin b whose cumulative count
@@ -172,7 +176,7 @@ def histogram_quantiles(counts, n, qs, lo, hi, out):
     bin's count, below: the counts before it; the fraction clipped to [0, 1], 0 in an
     empty bin; b = 0 if no bin reaches the rank)."""
     n_bins = counts.shape[2]
-    for t in prange(counts.shape[0]):
+    for t in range(counts.shape[0]):
         for c in range(counts.shape[1]):
             for k in range(qs.shape[0]):
                 rank = qs[k] * n
@@ -206,15 +210,15 @@ def reduce_month(month, horizon, first, valid, glob, dyad, awork, n_bins, lo, hi
             index[first + lane, month] = pidx[pair, lane]
 
 
-@njit_parallel
-def reduce_trajectories(dyad, actor, world, n_bins, lo, hi, bins, block_sums, threshold, months, pair, index,
-                        ruptured, final):
+@njit
+def reduce_trajectories(first_block, stop_block, dyad, actor, world, n_bins, lo, hi, bins, block_sums, threshold,
+                        months, pair, index, ruptured, final):
     """``reduce_month`` of every month of a batch of whole trajectories (dyad [R, T+1, V, N, N],
-    actor [R, T+1, K, N], world [R, T+1, W]), in blocks of ``LANES`` rows (block b's sums
-    in block_sums[b])."""
+    actor [R, T+1, K, N], world [R, T+1, W]), blocks first_block..stop_block-1 of ``LANES``
+    rows (block b's sums in block_sums[b])."""
     n_rep, n_months, n = dyad.shape[0], dyad.shape[1], dyad.shape[3]
     n_pairs = n * (n - 1) // 2
-    for block in prange((n_rep + LANES - 1) // LANES):
+    for block in range(first_block, stop_block):
         first = block * LANES
         valid = min(LANES, n_rep - first)
         state = np.zeros((len(DYAD_FIELDS), n, n, LANES))
@@ -242,9 +246,10 @@ def reduce_trajectories(dyad, actor, world, n_bins, lo, hi, bins, block_sums, th
 def reduce_batch(dyad, actor, world, n_bins, lo, hi, bins, sums, threshold, months, pair, index, ruptured, final):
     """``reduce_trajectories`` with the batch's fixed-point sums added to sums[T+1, C] (the
     arrays of ``sim.trajectories.Reductions``)."""
-    block_sums = np.zeros(((dyad.shape[0] + LANES - 1) // LANES,) + sums.shape, dtype=np.int64)
-    reduce_trajectories(dyad, actor, world, n_bins, lo, hi, bins, block_sums, threshold, months, pair, index,
-                        ruptured, final)
+    n_blocks = (dyad.shape[0] + LANES - 1) // LANES
+    block_sums = np.zeros((n_blocks,) + sums.shape, dtype=np.int64)
+    parallel_for(reduce_trajectories, n_blocks, dyad, actor, world, n_bins, lo, hi, bins, block_sums, threshold,
+                 months, pair, index, ruptured, final)
     sums += block_sums.sum(axis=0)
 
 
@@ -297,24 +302,24 @@ def weakest_hold(series, months):
     return weakest
 
 
-@njit_parallel
+@njit
 def weakest_holds(index, months, out):
     """out[R] = weakest_hold of each row of index [R, T+1]."""
-    for r in prange(index.shape[0]):
+    for r in range(index.shape[0]):
         out[r] = weakest_hold(index[r], months)
 
 
-@njit_parallel
+@njit
 def rupture_months(index, threshold, months, out):
     """out[R] = first_rupture of each row of index [R, T+1]."""
-    for r in prange(index.shape[0]):
+    for r in range(index.shape[0]):
         out[r] = first_rupture(index[r], threshold, months)
 
 
-@njit_parallel
+@njit
 def pair_index(dyad, a, b, out):
     """out[R, T+1] partnership index of (a, b)."""
-    for r in prange(dyad.shape[0]):
+    for r in range(dyad.shape[0]):
         for t in range(dyad.shape[1]):
             out[r, t] = _index(dyad, r, t, a, b)
 
