@@ -33,11 +33,11 @@ def _record(first, valid, month, horizon, glob, dyad, awork, out_dyad, out_world
         slot = 0
     valid = min(valid, out_dyad.shape[0] - first)
     n = dyad.shape[1]
-    for v in range(len(L.RECORDED_DYAD_PLANES)):
-        d = L.RECORDED_DYAD_PLANES[v]
-        for i in range(n):
-            for j in range(n):
-                for lane in range(valid):
+    for lane in range(valid):  # each replication's month is contiguous in the outputs
+        for v in range(len(L.RECORDED_DYAD_PLANES)):
+            d = L.RECORDED_DYAD_PLANES[v]
+            for i in range(n):
+                for j in range(n):
                     out_dyad[first + lane, slot, v, i, j] = dyad[d, i, j, lane]
     for lane in range(valid):
         for w in range(len(L.RECORDED_WORLD_SLOTS)):
