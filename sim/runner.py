@@ -21,7 +21,7 @@ from sim.config.schema import SimConfig
 from sim.engines import run_engine
 from sim.engines.numba_core import run_draw
 from sim.kernels.layout import A_CAPABILITY, RECORDED_DYAD
-from sim.kernels.reduce import reduce_batch
+from sim.kernels.reduce import pair_number, reduce_batch
 from sim.outcomes import holds, weakest_hold
 from sim.progress import progress_bar
 from sim.results import Results
@@ -37,7 +37,7 @@ def simulate(config: SimConfig, *, progress: bool = False) -> Results:
     cells = cell_catalogue(roster)
     acc = QuantileAccumulator(horizon + 1, cells)
     pairs = [(i, j) for i in range(n) for j in range(i + 1, n)]
-    pair = pairs.index((min(a, b), max(a, b)))
+    pair = pair_number(a, b, n)
     pair_holds = np.zeros(len(pairs), dtype=np.int64)
     index = np.empty((total, horizon + 1))
     ruptured = np.empty(total, dtype=np.int64)

@@ -92,13 +92,25 @@ class Reductions:
     @classmethod
     def empty(cls, n_rep: int, horizon: int, n_actors: int, n_bins: int, lo: np.ndarray, hi: np.ndarray,
               threshold: float, months: int, pair: int) -> Reductions:
+        """Buffers for ``n_rep`` replications; no cells (only the pairs) if ``lo`` is empty."""
         n_pairs = n_actors * (n_actors - 1) // 2
         if n_bins > np.iinfo(np.uint16).max:
             raise ValueError(f"n_bins: at most {np.iinfo(np.uint16).max} bins fit the uint16 bins, got {n_bins}")
-        return cls(n_bins, lo, hi, np.zeros((horizon + 1, lo.shape[0], n_rep), dtype=np.uint16),
-                   np.zeros((horizon + 1, lo.shape[0]), dtype=np.int64), float(threshold), int(months), int(pair),
+        months_of_cells = horizon + 1 if lo.shape[0] else 0
+        return cls(n_bins, lo, hi, np.zeros((months_of_cells, lo.shape[0], n_rep), dtype=np.uint16),
+                   np.zeros((months_of_cells, lo.shape[0]), dtype=np.int64), float(threshold), int(months), int(pair),
                    np.zeros((n_rep, horizon + 1)), np.zeros((n_rep, n_pairs), dtype=np.int64),
                    np.zeros((n_rep, n_pairs)))
+
+    @classmethod
+    def pairs_only(cls, n_rep: int, horizon: int, n_actors: int, threshold: float, months: int,
+                   pair: int) -> Reductions:
+        """Buffers for the pairs' outcomes alone (no cell histograms)."""
+        return cls.empty(n_rep, horizon, n_actors, 1, np.empty(0), np.empty(0), threshold, months, pair)
+
+    @property
+    def n_rep(self) -> int:
+        return self.ruptured.shape[0]
 
     def head(self, n_rep: int) -> Reductions:
         """The first ``n_rep`` replications' rows (views; a reused buffer), sums cleared."""

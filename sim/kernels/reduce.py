@@ -73,6 +73,12 @@ def _index(dyad, r, t, a, b):
                        dyad[r, t, _SUPPORT, a, b], dyad[r, t, _SUPPORT, b, a])
 
 
+def pair_number(a: int, b: int, n: int) -> int:
+    """The number of the unordered pair {a, b} of n actors in the order (0,1), (0,2), ..., (N-2, N-1)."""
+    a, b = min(a, b), max(a, b)
+    return a * n - a * (a + 1) // 2 + (b - a - 1)
+
+
 @njit
 def pair_indices(valid, dyad, pidx):
     """pidx[P, lanes] = the partnership index of every unordered pair P (order (0,1), (0,2),
