@@ -18,6 +18,7 @@ of a fresh one, no read-only run (it compiles everything once more).
 
 from __future__ import annotations
 
+import os
 import shutil
 import statistics
 import tempfile
@@ -57,19 +58,19 @@ def _read_only_run(tmp: Path) -> tuple[float, bool, str]:
     which even root cannot create): the run must succeed with caching off."""
     blocker = tmp / "plain-file"
     blocker.write_text("")
-    user = f"bench-ro-{tmp.name}"
-    last_resort = Path(tempfile.gettempdir()) / f"alliance-sim-{user}"
-    last_resort.write_text("")  # where the per-user temp cache folder would go
+    # the last resort is <temp dir>/alliance-sim-<uid> (sim.kernels.jit): a temp dir of the
+    # child's own (TMPDIR) holding a plain file of that name, never the shared /tmp one
+    own_tmp = tmp / "ro-tmp"
+    own_tmp.mkdir()
+    uid = os.geteuid() if hasattr(os, "geteuid") else os.getpid()
+    (own_tmp / f"alliance-sim-{uid}").write_text("")
     env = {"ALLIANCE_SIM_CACHE_DIR": str(blocker / "cache"), "XDG_CACHE_HOME": str(blocker / "xdg"),
-           "HOME": str(blocker / "home"), "USER": user, "NUMBA_CACHE_DIR": None,
+           "HOME": str(blocker / "home"), "TMPDIR": str(own_tmp), "NUMBA_CACHE_DIR": None,
            "MPLCONFIGDIR": str(tmp / "mpl")}
-    try:
-        enabled = jit_cache_dir(env) is not None
-        before = _source_cache_files()
-        wall, _ = timed_cli([*MAIN, "replications=200", f"hydra.run.dir={tmp / 'read-only'}"], env=env, cwd=tmp)
-        written = len(_source_cache_files() - before)
-    finally:
-        last_resort.unlink(missing_ok=True)
+    enabled = jit_cache_dir(env) is not None
+    before = _source_cache_files()
+    wall, _ = timed_cli([*MAIN, "replications=200", f"hydra.run.dir={tmp / 'read-only'}"], env=env, cwd=tmp)
+    written = len(_source_cache_files() - before)
     ok = not enabled and written == 0
     return wall, ok, (f"caching {'on?!' if enabled else 'off'}, {written} cache files next to the sources; "
                       "200 reps, compiles every run")

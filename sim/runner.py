@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.aggregate import QuantileAccumulator, cell_catalogue
+from sim.aggregate import QuantileAccumulator, cell_catalogue, pending_batches
 from sim.blocs import replication_blocs
 from sim.compile import Draw, compile_model
 from sim.config.schema import SimConfig
@@ -54,10 +54,14 @@ def simulate(config: SimConfig, *, progress: bool = False) -> Results:
     red_buffer = Reductions.empty(batch, horizon, n, acc.bins, acc.lo, acc.hi, out.rupture_threshold,
                                   out.rupture_months, pair)
     last_buffer = Trajectories.empty(np.arange(batch), 0, n, len(model.events.names))
+    # whole batches' bins wait in slots and are counted a few batches at a time
+    pending = np.empty((pending_batches(batch, len(cells), horizon + 1),) + red_buffer.bins.shape, dtype=np.uint16)
+    filled = 0
     for start in range(0, total, config.batch_size):
         reps = np.arange(start, min(total, start + config.batch_size), dtype=np.int64)
         draw = model.draw(reps)
-        red = red_buffer.head(reps.shape[0])
+        whole = reps.shape[0] == batch
+        red = red_buffer.head(reps.shape[0], pending[filled] if whole else None)
         n_keep = max(0, min(keep - start, reps.shape[0]))
         if config.engine == "numba":
             last = run_draw(model, draw, last_buffer, red)
@@ -71,7 +75,12 @@ def simulate(config: SimConfig, *, progress: bool = False) -> Results:
             last = Trajectories(traj.reps, traj.dyad[:, -1:], traj.world[:, -1:], traj.actor[:, -1:],
                                 traj.detections, traj.fires)
             sample[start:start + n_keep] = traj.dyad[:n_keep]
-        acc.add_reductions(red)
+        acc.add_sums(red)
+        if not whole:
+            acc.count(red.bins[None])
+        elif (filled := filled + 1) == pending.shape[0]:
+            acc.count(pending)
+            filled = 0
         rows = slice(start, start + reps.shape[0])
         index[rows] = red.index
         ruptured[rows] = red.ruptured[:, pair]
@@ -79,6 +88,7 @@ def simulate(config: SimConfig, *, progress: bool = False) -> Results:
         bloc_labels[rows], bloc_tied[rows] = replication_blocs(draw.actor[:, A_CAPABILITY], last.variable("affinity")[:, -1])
         _collect(table, draw, last, model.events.names, roster, a, b)
         bar.update(reps.shape[0])
+    acc.count(pending[:filled])
     bar.close()
     columns = {name: np.concatenate(parts) for name, parts in table.items()}
     return Results(

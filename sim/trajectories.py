@@ -112,11 +112,16 @@ class Reductions:
     def n_rep(self) -> int:
         return self.ruptured.shape[0]
 
-    def head(self, n_rep: int) -> Reductions:
-        """The first ``n_rep`` replications' rows (views; a reused buffer), sums cleared."""
+    def head(self, n_rep: int, bins: np.ndarray | None = None) -> Reductions:
+        """The first ``n_rep`` replications' rows (views; a reused buffer), sums cleared;
+        ``bins``: a C-contiguous [T+1, C, n_rep] array to bin into instead of the buffer's
+        (e.g. one slot of many batches' bins). Always C-contiguous bins: a strided view would
+        compile the core once more."""
         self.sums[:] = 0
-        return Reductions(self.n_bins, self.lo, self.hi, self.bins[:, :, :n_rep], self.sums, self.threshold,
-                          self.months, self.pair, self.index[:n_rep], self.ruptured[:n_rep], self.final[:n_rep])
+        if bins is None:
+            bins = self.bins if n_rep == self.bins.shape[2] else np.empty(self.bins.shape[:2] + (n_rep,), np.uint16)
+        return Reductions(self.n_bins, self.lo, self.hi, bins, self.sums, self.threshold, self.months, self.pair,
+                          self.index[:n_rep], self.ruptured[:n_rep], self.final[:n_rep])
 
     def arrays(self) -> tuple:
         """The reductions' arguments of ``sim.kernels.ensemble.simulate``, in its order."""

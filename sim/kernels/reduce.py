@@ -3,9 +3,9 @@
 * ``month_cells`` bins every cell of ``sim.aggregate.cell_catalogue`` for one month of a
   block of lanes (the same bins as clipping ``(v - lo) / (hi - lo) * bins`` to
   ``0..bins-1``) into a uint16 array [T+1, C, R] and adds its fixed-point value
-  (``MEAN_SCALE``) to the block's sums; ``count_bins`` then histograms the bins in a
-  pass parallel over months. Counts and fixed-point sums add exactly, so nothing depends
-  on the block, batch or thread that did the work.
+  (``MEAN_SCALE``) to the block's sums; ``count_bins`` then histograms the bins of
+  several batches in a pass parallel over months. Counts and fixed-point sums add
+  exactly, so nothing depends on the block, batch or thread that did the work.
 * ``track_pairs`` follows every unordered pair's rupture run month by month.
 * The numba core (``sim.kernels.ensemble``) calls both after each month, on its own
   state, so a whole ensemble never writes its trajectories out; ``reduce_trajectories``
@@ -162,16 +162,20 @@ def track_pairs(t, horizon, first, valid, pidx, threshold, months, runs, rupture
 
 
 def count_bins(bins, counts):
-    """counts[T+1, C, B] += the histogram of bins[T+1, C, R]; months in parallel."""
-    parallel_for(_count_bins, bins.shape[0], bins, counts)
+    """counts[T+1, C, B] += the histogram of bins[K, T+1, C, R] (K batches' bins); months
+    in parallel. Each month's counts are visited once for all K batches: the histograms
+    (80 MB for the default roster) stream through memory once per call, not per batch."""
+    parallel_for(_count_bins, bins.shape[1], bins, counts)
 
 
 @njit
 def _count_bins(start, stop, bins, counts):
     for t in range(start, stop):
-        for c in range(bins.shape[1]):
-            for r in range(bins.shape[2]):
-                counts[t, c, bins[t, c, r]] += 1
+        for c in range(bins.shape[2]):
+            row = counts[t, c]
+            for k in range(bins.shape[0]):
+                for r in range(bins.shape[3]):
+                    row[bins[k, t, c, r]] += 1
 
 
 @njit
@@ -269,7 +273,7 @@ def histogram_cells(dyad, actor, world, lo, hi, counts, sums):
     bins = np.empty((dyad.shape[1], counts.shape[1], dyad.shape[0]), dtype=np.uint16)
     reduce_batch(dyad, actor, world, counts.shape[2], lo, hi, bins, sums, 0.0, 1, 0, np.empty((0, 0)), _NO_PAIRS,
                  np.empty((0, 0)))
-    count_bins(bins, counts)
+    count_bins(bins[None], counts)
 
 
 def pair_outcomes(dyad, rupture_threshold, rupture_months_, ruptured, final):
