@@ -121,12 +121,29 @@ _PEAK_RSS = ("next((int(l.split()[1]) for l in open('/proc/self/status') if l.st
              "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
 
 
+# Numba compile time per kernel, from numba's event API (inclusive of the kernels it calls).
+_COMPILE_LISTENER = (
+    "from numba.core import event\n"
+    "compiles = {}\n"
+    "class _Listener(event.Listener):\n"
+    "    def on_start(self, ev):\n"
+    "        ev.data['_cpu'] = time.process_time()\n"
+    "    def on_end(self, ev):\n"
+    "        f = ev.data['dispatcher'].py_func\n"
+    "        name = f'{f.__module__}.{f.__qualname__}'\n"
+    "        compiles[name] = compiles.get(name, 0.0) + time.process_time() - ev.data['_cpu']\n"
+    "event.register('numba:compile', _Listener())\n"
+)
+
+
 def timed_cli(args: list[str], env: dict[str, str | None] | None = None, cwd: Path | None = None,
-              timeout: float = 1800) -> tuple[float, int]:
-    """Wall seconds and peak RSS (KiB) of ``python -m sim ARGS`` in a child process."""
+              timeout: float = 1800, compiles: dict | None = None) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KiB) of ``python -m sim ARGS`` in a child process;
+    ``compiles``: filled with the CPU seconds of each numba kernel compiled (inclusive)."""
     runner = (
         "import json, resource, runpy, sys, time\n"
-        f"sys.argv = ['sim', *{args!r}]\n"
+        + (_COMPILE_LISTENER if compiles is not None else "compiles = {}\n")
+        + f"sys.argv = ['sim', *{args!r}]\n"
         "start = time.perf_counter()\n"
         "try:\n"
         "    runpy.run_module('sim', run_name='__main__', alter_sys=True)\n"
@@ -134,7 +151,7 @@ def timed_cli(args: list[str], env: dict[str, str | None] | None = None, cwd: Pa
         "    if exit_.code not in (0, None):\n"
         "        raise\n"
         "wall = time.perf_counter() - start\n"
-        f"print(json.dumps({{'wall': wall, 'maxrss_kib': {_PEAK_RSS}}}))\n"
+        f"print(json.dumps({{'wall': wall, 'maxrss_kib': {_PEAK_RSS}, 'compiles': compiles}}))\n"
     )
     start = time.perf_counter()
     proc = subprocess.run([sys.executable, "-c", runner], env=child_env(env), cwd=cwd or ROOT,
@@ -142,7 +159,10 @@ def timed_cli(args: list[str], env: dict[str, str | None] | None = None, cwd: Pa
     wall = time.perf_counter() - start  # interpreter start-up and imports included
     if proc.returncode != 0:
         raise RuntimeError(f"python -m sim {' '.join(args)} failed:\n{proc.stderr[-3000:]}")
-    return wall, int(json.loads(proc.stdout.strip().splitlines()[-1])["maxrss_kib"])
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    if compiles is not None:
+        compiles.update(result["compiles"])
+    return wall, int(result["maxrss_kib"])
 
 
 def jit_cache_dir(env: dict[str, str | None] | None = None, pythonpath: Path = ROOT) -> str | None:

@@ -1,6 +1,6 @@
 """Run every benchmark and print one table with the targets.
 
-    python -m benchmarks.run_all                 # full run (~4 minutes on 2 cores)
+    python -m benchmarks.run_all                 # full run (~6 minutes on 2 cores)
     python -m benchmarks.run_all --quick         # tiny sizes: a smoke test of the harness
     python -m benchmarks.run_all --only throughput parallel --json results.json --markdown results.md
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.util
 import json
 import os
 import sys
@@ -20,7 +21,10 @@ import traceback
 
 from benchmarks._common import Row, machine_info, markdown_table, print_table
 
-BENCHMARKS = ("core_vs_mesa", "throughput", "parallel", "scaling", "memory", "end_to_end")
+BENCHMARKS = ("core_vs_mesa", "throughput", "reference", "batched", "calibration", "parallel", "scaling", "memory",
+              "end_to_end")
+# Benchmarks another change adds; until their module exists run_all says so in the table.
+PENDING = {"calibration": "benchmarks/bench_calibration.py (the ABC calibration's simulator calls) not added yet"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,7 +45,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"running {name} ...", file=sys.stderr, flush=True)
         start = time.perf_counter()
         try:
-            rows += importlib.import_module(f"benchmarks.bench_{name}").run(quick=args.quick)
+            if name in PENDING and importlib.util.find_spec(f"benchmarks.bench_{name}") is None:
+                rows.append(Row(name, 0.0, "", "", None, note=PENDING[name], shown="not run"))
+            else:
+                rows += importlib.import_module(f"benchmarks.bench_{name}").run(quick=args.quick)
         except Exception:  # noqa: BLE001 - report every failing benchmark, run the others
             failed.append(name)
             traceback.print_exc()

@@ -22,11 +22,12 @@ import pandas as pd
 
 from sim import mechanisms
 from sim.kernels.layout import RECORDED_ACTOR, RECORDED_DYAD, RECORDED_WORLD
-from sim.kernels.reduce import DERIVED_DYAD, MEAN_SCALE, histogram_cells
-from sim.trajectories import Trajectories
+from sim.kernels.reduce import DERIVED_DYAD, MEAN_SCALE, count_bins, histogram_cells, histogram_quantiles
+from sim.trajectories import Reductions, Trajectories
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 _MEMORY_BUDGET = 256 * 2**20  # bytes of histogram counts
+_PENDING_BUDGET = 128 * 2**20  # bytes of batches' bins waiting to be counted
 # Ranges of the variables that are not declared parameters.
 _DERIVED_RANGE = {"gap": (-1.0, 1.0), "partnership": (0.0, 1.0), "need": (0.0, 1.0)}
 
@@ -79,6 +80,13 @@ def cell_ranges(cells: tuple[Cell, ...]) -> tuple[np.ndarray, np.ndarray]:
     return np.ascontiguousarray(ranges[:, 0]), np.ascontiguousarray(ranges[:, 1])
 
 
+def pending_batches(batch: int, n_cells: int, n_months: int) -> int:
+    """Batches whose bins are kept before they are counted: up to 4,096 replications and
+    128 MB (each count streams the whole histograms through memory once)."""
+    per_batch = batch * n_cells * n_months * np.dtype(np.uint16).itemsize
+    return int(max(1, min(4096 // max(batch, 1), _PENDING_BUDGET // max(per_batch, 1))))
+
+
 def default_bins(n_cells: int, n_months: int) -> int:
     """Bins per histogram: 1000, fewer for large rosters so counts stay within 256 MB."""
     return int(max(50, min(1000, _MEMORY_BUDGET // (4 * n_cells * n_months))))
@@ -104,21 +112,25 @@ class QuantileAccumulator:
         histogram_cells(traj.dyad, traj.actor, traj.world, self.lo, self.hi, self.counts, self.sums)
         self.n += traj.dyad.shape[0]
 
+    def add_sums(self, red: Reductions) -> None:
+        """Add the fixed-point sums of a batch the core has reduced as it ran (its bins
+        are counted by ``count``, several batches at a time)."""
+        if red.sums.shape != self.sums.shape or red.n_bins != self.bins:
+            raise ValueError(f"batch has {red.sums.shape} months x cells in {red.n_bins} bins; "
+                             f"histograms hold {self.sums.shape} in {self.bins}")
+        self.sums += red.sums
+        self.n += red.n_rep
+
+    def count(self, bins: np.ndarray) -> None:
+        """Add the bins [K, T+1, C, R] of K batches to the histograms."""
+        count_bins(bins, self.counts)
+
     def means(self) -> np.ndarray:
         """[T+1, C] means over the replications added so far."""
         return self.sums / (MEAN_SCALE * max(self.n, 1))
 
     def quantiles(self, qs=QUANTILES) -> np.ndarray:
-        """[T+1, C, Q] quantiles, linear within the bin that holds them."""
-        cum = np.cumsum(self.counts, axis=2)
+        """[T+1, C, Q] quantiles, linear within the bin that holds them (``histogram_quantiles``)."""
         out = np.empty(self.counts.shape[:2] + (len(qs),))
-        for k, q in enumerate(qs):
-            rank = q * self.n
-            b = np.argmax(cum >= max(rank, 1e-12), axis=2)
-            below = np.take_along_axis(cum, b[..., None], axis=2)[..., 0] - np.take_along_axis(
-                self.counts, b[..., None], axis=2
-            )[..., 0]
-            inside = np.take_along_axis(self.counts, b[..., None], axis=2)[..., 0]
-            frac = np.where(inside > 0, (rank - below) / np.maximum(inside, 1), 0.0)
-            out[..., k] = self.lo + (self.hi - self.lo) * (b + np.clip(frac, 0.0, 1.0)) / self.bins
+        histogram_quantiles(self.counts, self.n, np.asarray(qs, dtype=np.float64), self.lo, self.hi, out)
         return out

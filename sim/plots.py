@@ -18,11 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import matplotlib.pyplot as plt
 import numpy as np
 
 from sim.aggregate import month_dates
-from sim.plotstyle import DIVERGING, PALETTE, STYLE, date_axis, figure, save
 
 if TYPE_CHECKING:
     from sim.results import Results
@@ -108,6 +106,10 @@ def _mark_events(ax, results: Results) -> None:
 
 def plot_partnership_band(results: Results, ax=None):
     """Median partnership index with 25–75% and 5–95% bands, thresholds, P(holds) and events."""
+    import matplotlib.pyplot as plt
+
+    from sim.plotstyle import PALETTE, STYLE, date_axis, figure  # matplotlib: only when figures are drawn
+
     frame = results.partnership()
     a, b = results.config.outcome.pair
     out = results.config.outcome
@@ -137,6 +139,10 @@ def plot_partnership_band(results: Results, ax=None):
 
 def plot_survival(results: Results, ax=None):
     """S(t) with its Wilson band, censoring at the horizon, and P(holds) beside S(T)."""
+    import matplotlib.pyplot as plt
+
+    from sim.plotstyle import PALETTE, STYLE, date_axis, figure  # matplotlib: only when figures are drawn
+
     frame = results.partnership()
     a, b = results.config.outcome.pair
     n = results.pair_index.shape[0]
@@ -181,6 +187,10 @@ def plot_survival(results: Results, ax=None):
 
 def plot_hold_curve(results: Results, ax=None):
     """P(holds) at every rupture threshold (the same duration), with the configured one marked."""
+    import matplotlib.pyplot as plt
+
+    from sim.plotstyle import PALETTE, STYLE, figure  # matplotlib: only when figures are drawn
+
     curve = results.hold_curve()
     a, b = results.config.outcome.pair
     out = results.config.outcome
@@ -204,6 +214,10 @@ def plot_hold_curve(results: Results, ax=None):
 
 def plot_trust_network(results: Results, ax=None):
     """Median trust at the horizon as a matrix (row trusts column), actors grouped by bloc."""
+    import matplotlib.pyplot as plt
+
+    from sim.plotstyle import DIVERGING, STYLE, figure  # matplotlib: only when figures are drawn
+
     trust = results.final_medians("trust")
     groups = results.blocs()["landscape"]["groups"]
     order = [code for group in groups for code in group]
@@ -255,6 +269,8 @@ def plot_trust_network(results: Results, ax=None):
 
 def run_figures(results: Results, folder: Path) -> list[Path]:
     """Write the four figures of a run as PNG and PDF into ``folder``."""
+    from sim.plotstyle import save  # matplotlib: only when figures are drawn
+
     paths = []
     paths += save(plot_partnership_band(results), folder, "partnership_index")
     paths += save(plot_survival(results), folder, "survival")

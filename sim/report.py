@@ -16,7 +16,6 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sim.plotstyle import STYLE
 
 if TYPE_CHECKING:
     from sim.results import Results
@@ -75,6 +74,8 @@ def figure_html(src: str, caption: str, pdf: str | None = None, page_folder: Pat
     width = ""
     if page_folder is not None and (page_folder / src).exists():
         from PIL import Image
+
+        from sim.plotstyle import STYLE  # matplotlib: only where a figure was drawn
 
         with Image.open(page_folder / src) as image:
             width = f' width="{round(image.width * 96 / STYLE["savefig.dpi"])}"'

@@ -1,9 +1,12 @@
 """Run an ensemble in batches and reduce it to ``Results`` as it goes.
 
-Batches of ``config.batch_size`` replications go through the chosen engine; after each,
-the per-month histograms, the pair's index trajectories and the per-replication
-outcomes are kept and the raw trajectories dropped, so memory stays bounded for any
-number of replications. Replication ``r`` always has the same random numbers, so the
+Batches of ``config.batch_size`` replications go through the chosen engine. The numba
+core reduces each batch as its months run (cell bins and fixed-point sums, every
+pair's rupture, the outcome pair's index: ``sim.trajectories.Reductions``) and records
+only the state at the horizon, plus the whole trajectories of the sample replications
+(simulated again, recorded: the same numbers); the Mesa engine's trajectories are
+reduced by the same kernels afterwards. Memory stays bounded for any number of
+replications. Replication ``r`` always has the same random numbers, so the
 results do not depend on the batch size or the thread count.
 """
 
@@ -11,17 +14,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.aggregate import QuantileAccumulator, cell_catalogue
-from sim.compile import compile_model
+from sim.aggregate import QuantileAccumulator, cell_catalogue, pending_batches
+from sim.blocs import replication_blocs
+from sim.compile import Draw, compile_model
 from sim.config.schema import SimConfig
 from sim.engines import run_engine
+from sim.engines.numba_core import run_draw
 from sim.kernels.layout import A_CAPABILITY, RECORDED_DYAD
-from sim.kernels.reduce import empty_pair_arrays, pair_index, pair_outcomes
-from sim.blocs import replication_blocs
+from sim.kernels.reduce import pair_number, reduce_batch
 from sim.outcomes import holds, weakest_hold
 from sim.progress import progress_bar
 from sim.results import Results
-from sim.trajectories import Trajectories
+from sim.trajectories import Reductions, Trajectories
 
 
 def simulate(config: SimConfig, *, progress: bool = False) -> Results:
@@ -33,6 +37,7 @@ def simulate(config: SimConfig, *, progress: bool = False) -> Results:
     cells = cell_catalogue(roster)
     acc = QuantileAccumulator(horizon + 1, cells)
     pairs = [(i, j) for i in range(n) for j in range(i + 1, n)]
+    pair = pair_number(a, b, n)
     pair_holds = np.zeros(len(pairs), dtype=np.int64)
     index = np.empty((total, horizon + 1))
     ruptured = np.empty(total, dtype=np.int64)
@@ -43,25 +48,47 @@ def simulate(config: SimConfig, *, progress: bool = False) -> Results:
     sample = np.empty((keep, horizon + 1, len(RECORDED_DYAD), n, n))
     out = config.outcome
     bar = progress_bar(total, unit="rep", desc=f"{config.engine} ensemble", enabled=progress, leave=False)
-    # one output buffer for every batch (fresh arrays per batch cost page faults)
-    buffer = Trajectories.empty(np.arange(min(total, config.batch_size)), horizon, n, len(model.events.names))
+    # buffers for every batch (fresh arrays per batch cost page faults): the reductions,
+    # and the state at the horizon -- the core never writes whole trajectories here
+    batch = min(total, config.batch_size)
+    red_buffer = Reductions.empty(batch, horizon, n, acc.bins, acc.lo, acc.hi, out.rupture_threshold,
+                                  out.rupture_months, pair)
+    last_buffer = Trajectories.empty(np.arange(batch), 0, n, len(model.events.names))
+    # whole batches' bins wait in slots and are counted a few batches at a time
+    pending = np.empty((pending_batches(batch, len(cells), horizon + 1),) + red_buffer.bins.shape, dtype=np.uint16)
+    filled = 0
     for start in range(0, total, config.batch_size):
         reps = np.arange(start, min(total, start + config.batch_size), dtype=np.int64)
         draw = model.draw(reps)
-        traj = run_engine(model, reps, config.engine, buffer, draw=draw)
-        acc.add(traj)
-        rows = slice(start, start + reps.shape[0])
-        pair_index(traj.dyad, a, b, index[rows])
-        ruptured_by_pair, final_by_pair = empty_pair_arrays(reps.shape[0], n)
-        pair_outcomes(traj.dyad, out.rupture_threshold, out.rupture_months, ruptured_by_pair, final_by_pair)
-        ruptured[rows] = ruptured_by_pair[:, pairs.index((min(a, b), max(a, b)))]
-        pair_holds += holds(ruptured_by_pair).sum(axis=0)
-        bloc_labels[rows], bloc_tied[rows] = replication_blocs(draw.actor[:, A_CAPABILITY], traj.variable("affinity")[:, -1])
-        if start < keep:
-            n_keep = min(keep - start, reps.shape[0])
+        whole = reps.shape[0] == batch
+        red = red_buffer.head(reps.shape[0], pending[filled] if whole else None)
+        n_keep = max(0, min(keep - start, reps.shape[0]))
+        if config.engine == "numba":
+            last = run_draw(model, draw, last_buffer, red)
+            if n_keep:  # the sample's whole trajectories: the same replications again, recorded
+                first = slice(0, n_keep)
+                sample[start:start + n_keep] = run_draw(model, Draw(reps[first], draw.glob[first], draw.actor[first],
+                                                                    draw.dyad[first], {})).dyad
+        else:
+            traj = run_engine(model, reps, config.engine, draw=draw)
+            reduce_batch(traj.dyad, traj.actor, traj.world, *red.arrays())
+            last = Trajectories(traj.reps, traj.dyad[:, -1:], traj.world[:, -1:], traj.actor[:, -1:],
+                                traj.detections, traj.fires)
             sample[start:start + n_keep] = traj.dyad[:n_keep]
-        _collect(table, draw, traj, model.events.names, roster, a, b)
+        acc.add_sums(red)
+        if not whole:
+            acc.count(red.bins[None])
+        elif (filled := filled + 1) == pending.shape[0]:
+            acc.count(pending)
+            filled = 0
+        rows = slice(start, start + reps.shape[0])
+        index[rows] = red.index
+        ruptured[rows] = red.ruptured[:, pair]
+        pair_holds += holds(red.ruptured).sum(axis=0)
+        bloc_labels[rows], bloc_tied[rows] = replication_blocs(draw.actor[:, A_CAPABILITY], last.variable("affinity")[:, -1])
+        _collect(table, draw, last, model.events.names, roster, a, b)
         bar.update(reps.shape[0])
+    acc.count(pending[:filled])
     bar.close()
     columns = {name: np.concatenate(parts) for name, parts in table.items()}
     return Results(

@@ -63,3 +63,67 @@ class Trajectories:
             return self.world[:, :, RECORDED_WORLD.index(name)]
         allowed = ", ".join((*RECORDED_DYAD, *RECORDED_ACTOR, *RECORDED_WORLD))
         raise KeyError(f"unknown recorded variable {name!r}; allowed: {allowed}")
+
+
+@dataclass
+class Reductions:
+    """What the numba core reduces a batch of R replications to as it runs, instead of
+    writing their trajectories (``sim.kernels.reduce``; C cells, P unordered pairs).
+
+    bins[T+1, C, R]    uint16 bin of each cell (``sim.aggregate.cell_catalogue``) among ``n_bins`` over [lo, hi]
+    sums[T+1, C]       int64 fixed-point sums of the cells (``MEAN_SCALE``), added to
+    index[R, T+1]      partnership index of the outcome pair (number ``pair`` among the P)
+    ruptured[R, P]     every pair's first rupture month (-1: holds) at ``threshold`` for ``months``
+    final[R, P]        every pair's index at the horizon
+    """
+
+    n_bins: int
+    lo: np.ndarray
+    hi: np.ndarray
+    bins: np.ndarray
+    sums: np.ndarray
+    threshold: float
+    months: int
+    pair: int
+    index: np.ndarray
+    ruptured: np.ndarray
+    final: np.ndarray
+
+    @classmethod
+    def empty(cls, n_rep: int, horizon: int, n_actors: int, n_bins: int, lo: np.ndarray, hi: np.ndarray,
+              threshold: float, months: int, pair: int) -> Reductions:
+        """Buffers for ``n_rep`` replications; no cells (only the pairs) if ``lo`` is empty."""
+        n_pairs = n_actors * (n_actors - 1) // 2
+        if n_bins > np.iinfo(np.uint16).max:
+            raise ValueError(f"n_bins: at most {np.iinfo(np.uint16).max} bins fit the uint16 bins, got {n_bins}")
+        months_of_cells = horizon + 1 if lo.shape[0] else 0
+        return cls(n_bins, lo, hi, np.zeros((months_of_cells, lo.shape[0], n_rep), dtype=np.uint16),
+                   np.zeros((months_of_cells, lo.shape[0]), dtype=np.int64), float(threshold), int(months), int(pair),
+                   np.zeros((n_rep, horizon + 1)), np.zeros((n_rep, n_pairs), dtype=np.int64),
+                   np.zeros((n_rep, n_pairs)))
+
+    @classmethod
+    def pairs_only(cls, n_rep: int, horizon: int, n_actors: int, threshold: float, months: int,
+                   pair: int) -> Reductions:
+        """Buffers for the pairs' outcomes alone (no cell histograms)."""
+        return cls.empty(n_rep, horizon, n_actors, 1, np.empty(0), np.empty(0), threshold, months, pair)
+
+    @property
+    def n_rep(self) -> int:
+        return self.ruptured.shape[0]
+
+    def head(self, n_rep: int, bins: np.ndarray | None = None) -> Reductions:
+        """The first ``n_rep`` replications' rows (views; a reused buffer), sums cleared;
+        ``bins``: a C-contiguous [T+1, C, n_rep] array to bin into instead of the buffer's
+        (e.g. one slot of many batches' bins). Always C-contiguous bins: a strided view would
+        compile the core once more."""
+        self.sums[:] = 0
+        if bins is None:
+            bins = self.bins if n_rep == self.bins.shape[2] else np.empty(self.bins.shape[:2] + (n_rep,), np.uint16)
+        return Reductions(self.n_bins, self.lo, self.hi, bins, self.sums, self.threshold, self.months, self.pair,
+                          self.index[:n_rep], self.ruptured[:n_rep], self.final[:n_rep])
+
+    def arrays(self) -> tuple:
+        """The reductions' arguments of ``sim.kernels.ensemble.simulate``, in its order."""
+        return (self.n_bins, self.lo, self.hi, self.bins, self.sums, self.threshold, self.months, self.pair,
+                self.index, self.ruptured, self.final)

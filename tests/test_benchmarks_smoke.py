@@ -13,10 +13,13 @@ from tests.conftest import ROOT
 
 EXPECTED_ROWS = (
     "Mesa reference", "numba core", "core vs Mesa",  # 1
-    "core throughput",  # 2
+    "core throughput", "ensemble throughput", "ensemble vs core",  # 2
+    "reference kernel", "core vs reference",  # the core against a tight kernel of its shape
+    "small ensembles, batched", "small ensembles, one call each",  # calibration-sized ensembles
     "parallel efficiency",  # 3
     "scaling: replications", "scaling: horizon", "scaling: roster size", "balance share at N=50",  # 4
-    "taiwan_drones, cold JIT cache", "taiwan_drones, warm JIT cache",  # 6
+    "forecast_signed, N=40",  # the historical networks (quick: 40 actors)
+    "taiwan_drones, cold JIT cache", "compile time per kernel (cold)", "taiwan_drones, warm JIT cache",  # 6
     "other scenario and values, warm", "kernel edit → new cache folder",  # JIT cache
 )
 

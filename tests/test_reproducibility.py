@@ -79,29 +79,43 @@ def test_common_random_numbers_across_configs():
     assert np.array_equal(base.draw(reps).sampled[path], other.draw(reps).sampled[path])
 
 
+def _blocks(model, draw, lanes, horizon):
+    """The core's blocks at a given width, recording whole trajectories and reducing them."""
+    from sim.aggregate import QuantileAccumulator, cell_catalogue
+    from sim.kernels.ensemble import simulate_blocks
+    from sim.trajectories import Reductions, Trajectories
+
+    ev, n = model.events, len(model.roster)
+    out = Trajectories.empty(draw.reps, horizon, n, len(ev.names))
+    acc = QuantileAccumulator(horizon + 1, cell_catalogue(model.roster))
+    red = Reductions.empty(draw.reps.shape[0], horizon, n, acc.bins, acc.lo, acc.hi, 0.3, 2, 0)
+    n_bins, lo, hi, bins, sums, threshold, months, pair, index, ruptured, final = red.arrays()
+    n_blocks = (draw.reps.shape[0] + lanes - 1) // lanes
+    block_sums = np.zeros((n_blocks,) + sums.shape, dtype=np.int64)
+    simulate_blocks(0, n_blocks, lanes, model.config.seed, draw.reps, draw.glob, draw.actor, draw.dyad, model.flags,
+                    ev.ev_int, ev.ev_hazard, ev.eff_int, ev.eff_float, horizon, *out.outputs(), n_bins, lo, hi, bins,
+                    block_sums, threshold, months, pair, index, ruptured, final)
+    return out, (bins, block_sums.sum(axis=0), index, ruptured, final)
+
+
 def test_identical_for_any_block_width_and_lane():
-    """The core runs replications in SIMD lanes; a replication's results must not depend
-    on the block width, its lane, or the padding of the last block."""
+    """The core runs replications in SIMD lanes; a replication's results, and the
+    reductions of the batch made as the months run, must not depend on the block width,
+    its lane, or the padding of the last block."""
     from sim.compile import compile_model
-    from sim.kernels.ensemble import _simulate_blocks
     from sim.trajectories import Trajectories
 
     config = load_config("taiwan_drones", ["horizon_months=24", "dynamics.detection_rate=0.5"])
     model = compile_model(config)
     reps = np.array([5, 0, 17, 3, 11, 2, 8, 1, 9, 30, 4, 12, 7], dtype=np.int64)  # 13: partial blocks
-    draw, ev = model.draw(reps), model.events
-    outputs = []
-    for lanes in (8, 16, 64):
-        out = Trajectories.empty(reps, 24, len(model.roster), len(ev.names))
-        _simulate_blocks(lanes, config.seed, draw.reps, draw.glob, draw.actor, draw.dyad, model.flags,
-                         ev.ev_int, ev.ev_hazard, ev.eff_int, ev.eff_float, 24, *out.outputs())
-        outputs.append(out)
+    draw = model.draw(reps)
+    outputs = [_blocks(model, draw, lanes, 24) for lanes in (8, 16, 64)]
     for other in outputs[1:]:
         for name in Trajectories.ARRAYS:
-            assert np.array_equal(getattr(outputs[0], name), getattr(other, name)), name
-    assert outputs[0].detections.sum() > 0 and outputs[0].fires.sum() > 0  # discrete events exercised
-    alone = Trajectories.empty(reps[2:3], 24, len(model.roster), len(ev.names))
-    one = model.draw(reps[2:3])
-    _simulate_blocks(8, config.seed, one.reps, one.glob, one.actor, one.dyad, model.flags, ev.ev_int,
-                     ev.ev_hazard, ev.eff_int, ev.eff_float, 24, *alone.outputs())
-    assert np.array_equal(alone.dyad[0], outputs[0].dyad[2])
+            assert np.array_equal(getattr(outputs[0][0], name), getattr(other[0], name)), name
+        for mine, theirs in zip(outputs[0][1], other[1]):
+            assert np.array_equal(mine, theirs)
+    assert outputs[0][0].detections.sum() > 0 and outputs[0][0].fires.sum() > 0  # discrete events exercised
+    assert (outputs[0][1][3] >= 0).any() and (outputs[0][1][3] == -1).any()  # ruptures and holds exercised
+    alone, _ = _blocks(model, model.draw(reps[2:3]), 8, 24)
+    assert np.array_equal(alone.dyad[0], outputs[0][0].dyad[2])

@@ -1,4 +1,4 @@
-"""The ensemble driver: all replications of a batch in parallel (``prange``).
+"""The ensemble driver: all replications of a batch, blocks of them in parallel (``parallel_for``).
 
 Replications run in blocks of up to ``LANES`` (the innermost, SIMD axis of the core's
 state; ``block_width``); each block copies its own parameter arrays, so threads share
@@ -12,7 +12,8 @@ import numpy as np
 from numba import get_num_threads
 
 from sim.kernels import layout as L
-from sim.kernels.jit import njit, njit_parallel, prange
+from sim.kernels.jit import njit, parallel_for
+from sim.kernels.reduce import reduce_month
 from sim.kernels.rng import month_key
 from sim.kernels.step import start, step
 from sim.mechanisms.events import apply_events
@@ -21,23 +22,30 @@ _BLOCK_BYTES = 2 * 2**20  # target size of one block's state and work arrays
 
 
 @njit
-def _record(first, valid, month, glob, dyad, awork, out_dyad, out_world, out_actor):
+def _record(first, valid, month, horizon, glob, dyad, awork, out_dyad, out_world, out_actor):
     """Copy the recorded variables (``layout.RECORDED_*``) of lanes 0..valid-1 into rows
-    first.. of the outputs."""
+    first.. of the outputs that exist: every month if they hold T+1 months, else (one
+    month) the horizon's state only."""
+    slot = month
+    if out_dyad.shape[1] == 1:
+        if month != horizon:
+            return
+        slot = 0
+    valid = min(valid, out_dyad.shape[0] - first)
     n = dyad.shape[1]
-    for v in range(len(L.RECORDED_DYAD_PLANES)):
-        d = L.RECORDED_DYAD_PLANES[v]
-        for i in range(n):
-            for j in range(n):
-                for lane in range(valid):
-                    out_dyad[first + lane, month, v, i, j] = dyad[d, i, j, lane]
+    for lane in range(valid):  # each replication's month is contiguous in the outputs
+        for v in range(len(L.RECORDED_DYAD_PLANES)):
+            d = L.RECORDED_DYAD_PLANES[v]
+            for i in range(n):
+                for j in range(n):
+                    out_dyad[first + lane, slot, v, i, j] = dyad[d, i, j, lane]
     for lane in range(valid):
         for w in range(len(L.RECORDED_WORLD_SLOTS)):
-            out_world[first + lane, month, w] = glob[L.RECORDED_WORLD_SLOTS[w], lane]
+            out_world[first + lane, slot, w] = glob[L.RECORDED_WORLD_SLOTS[w], lane]
         for k in range(len(L.RECORDED_ACTOR_ROWS)):
             row = L.RECORDED_ACTOR_ROWS[k]
             for i in range(n):
-                out_actor[first + lane, month, k, i] = awork[row, i, lane]
+                out_actor[first + lane, slot, k, i] = awork[row, i, lane]
 
 
 def block_width(n_rep: int, n_actors: int, threads: int) -> int:
@@ -68,29 +76,45 @@ def _load(rows, glob0, actor0, dyad0, glob, actor, dyad):
 
 
 def simulate(seed, reps, glob0, actor0, dyad0, flags, ev_int, ev_hazard, eff_int, eff_float, horizon,
-             out_dyad, out_world, out_actor, out_detections, out_fires):
+             out_dyad, out_world, out_actor, out_detections, out_fires, reductions=None):
     """Run ``len(reps)`` replications for ``horizon`` months.
 
     Inputs (R = batch size, N = actors): reps[R] global replication indices;
     glob0[R, G], actor0[R, A, N], dyad0[R, D, N, N] sampled parameters; flags[M] 0/1
     (``layout.SWITCHES``); the event tables of ``sim.compile.CompiledEvents``.
-    Outputs (filled in place; ``sim.trajectories.Trajectories``): out_dyad[R, T+1, V, N, N]
-    (``RECORDED_DYAD``), out_world[R, T+1, W] (``RECORDED_WORLD``), out_actor[R, T+1, K, N]
-    (``RECORDED_ACTOR``), out_detections[R, N, N] detection counts, out_fires[R, E] firings.
+    Outputs (filled in place; ``sim.trajectories.Trajectories``): out_dyad[R', T+1, V, N, N]
+    (``RECORDED_DYAD``), out_world[R', T+1, W] (``RECORDED_WORLD``), out_actor[R', T+1, K, N]
+    (``RECORDED_ACTOR``) for the first R' <= R rows (with one month instead of T+1: the
+    state at the horizon only), out_detections[R, N, N] detection counts, out_fires[R, E]
+    firings. ``reductions``: None, or the arrays of ``sim.trajectories.Reductions.arrays()``
+    (n_bins, lo[C], hi[C], bins[T+1, C, R], sums[T+1, C], threshold, months, pair,
+    index[R, T+1], ruptured[R, P], final[R, P]), filled as the months run
+    (``sim.kernels.reduce``); sums are added to.
     """
     lanes = block_width(reps.shape[0], actor0.shape[2], get_num_threads())
-    _simulate_blocks(lanes, seed, reps, glob0, actor0, dyad0, flags, ev_int, ev_hazard, eff_int, eff_float,
-                     horizon, out_dyad, out_world, out_actor, out_detections, out_fires)
+    n_bins, lo, hi, bins, sums, threshold, months, pair, index, ruptured, final = reductions or _NO_REDUCTIONS
+    n_blocks = (reps.shape[0] + lanes - 1) // lanes
+    block_sums = np.zeros((n_blocks,) + sums.shape, dtype=np.int64)
+    parallel_for(simulate_blocks, n_blocks, lanes, seed, reps, glob0, actor0, dyad0, flags, ev_int, ev_hazard,
+                 eff_int, eff_float, horizon, out_dyad, out_world, out_actor, out_detections, out_fires, n_bins, lo,
+                 hi, bins, block_sums, threshold, months, pair, index, ruptured, final)
+    sums += block_sums.sum(axis=0)
 
 
-@njit_parallel
-def _simulate_blocks(lanes, seed, reps, glob0, actor0, dyad0, flags, ev_int, ev_hazard, eff_int, eff_float,
-                     horizon, out_dyad, out_world, out_actor, out_detections, out_fires):
-    """``simulate`` in blocks of ``lanes`` replications, the blocks in parallel."""
+_NO_REDUCTIONS = (1, np.empty(0), np.empty(0), np.empty((0, 0, 0), dtype=np.uint16), np.zeros((0, 0), dtype=np.int64),
+                  0.0, 1, 0, np.empty((0, 0)), np.empty((0, 0), dtype=np.int64), np.empty((0, 0)))
+
+
+@njit
+def simulate_blocks(first_block, stop_block, lanes, seed, reps, glob0, actor0, dyad0, flags, ev_int, ev_hazard,
+                    eff_int, eff_float, horizon, out_dyad, out_world, out_actor, out_detections, out_fires, n_bins,
+                    lo, hi, bins, block_sums, threshold, months, pair, index, ruptured, final):
+    """``simulate`` for blocks first_block..stop_block-1 of ``lanes`` replications (block b:
+    rows b * lanes.., its fixed-point sums in block_sums[b])."""
     n_rep = reps.shape[0]
     n = actor0.shape[2]
-    n_blocks = (n_rep + lanes - 1) // lanes
-    for block in prange(n_blocks):
+    n_pairs = n * (n - 1) // 2
+    for block in range(first_block, stop_block):
         first = block * lanes
         valid = min(lanes, n_rep - first)
         rows = np.empty(lanes, dtype=np.int64)
@@ -107,11 +131,17 @@ def _simulate_blocks(lanes, seed, reps, glob0, actor0, dyad0, flags, ev_int, ev_
         month_keys = np.empty(lanes, dtype=np.uint64)
         fires = np.zeros((lanes, out_fires.shape[1]), dtype=out_fires.dtype)
         detections = np.zeros((n, n, lanes), dtype=out_detections.dtype)
+        pidx = np.empty((n_pairs, lanes))
+        runs = np.empty((n_pairs, lanes), dtype=np.int64)
+        values = np.empty(lanes)
+        sums = block_sums[block]
         events = flags[L.M_EVENTS] != 0 and ev_int.shape[0] > 0
         for lane in range(lanes):
             month_keys[lane] = month_key(seed, reps[rows[lane]], 0)
         start(month_keys, glob, actor, dyad, flags, work, awork, keys, tmp)
-        _record(first, valid, 0, glob, dyad, awork, out_dyad, out_world, out_actor)
+        _record(first, valid, 0, horizon, glob, dyad, awork, out_dyad, out_world, out_actor)
+        reduce_month(0, horizon, first, valid, glob, dyad, awork, n_bins, lo, hi, bins, sums, threshold, months,
+                     pair, index, ruptured, final, pidx, runs, values)
         for month in range(1, horizon + 1):
             for lane in range(lanes):
                 rep = reps[rows[lane]]
@@ -125,7 +155,9 @@ def _simulate_blocks(lanes, seed, reps, glob0, actor0, dyad0, flags, ev_int, ev_
                     for lane in range(lanes):
                         if work[L.W_DETECTED, i, j, lane] != 0.0:
                             detections[i, j, lane] += 1
-            _record(first, valid, month, glob, dyad, awork, out_dyad, out_world, out_actor)
+            _record(first, valid, month, horizon, glob, dyad, awork, out_dyad, out_world, out_actor)
+            reduce_month(month, horizon, first, valid, glob, dyad, awork, n_bins, lo, hi, bins, sums, threshold,
+                         months, pair, index, ruptured, final, pidx, runs, values)
         for lane in range(valid):
             for i in range(n):
                 for j in range(n):

@@ -24,8 +24,9 @@ numba's own locators and ``NUMBA_CACHE_DIR``; no environment variable is written
 if no threading layer was chosen (``NUMBA_THREADING_LAYER`` unset), numba's
 ``config.THREADING_LAYER`` becomes ``workqueue``: it ships with numba and is fork-safe,
 unlike GNU OpenMP (the default here), so numba threads can be combined with forked
-workers. Results never depend on the layer or the thread count: every random draw is
-counter-based (``sim.kernels.rng``).
+workers (the kernels run on threads of their own, ``parallel_for``; numba's pool serves
+code of other libraries). Results never depend on the layer or the thread count: every
+random draw is counter-based (``sim.kernels.rng``).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ import hashlib
 import os
 import stat
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numba
@@ -130,7 +132,10 @@ class ProjectCacheLocator(caching.UserProvidedCacheLocator):
     def from_function(cls, py_func, py_file):
         if not CACHE_ENABLED or not Path(py_file).resolve().is_relative_to(_PACKAGE):
             return None
-        return super().from_function(py_func, py_file)
+        # skip UserProvidedCacheLocator.from_function, which declines unless NUMBA_CACHE_DIR
+        # is set (numba's in-tree locator would then cache next to the sources, keyed by
+        # the defining file alone: stale after an edit to a module the kernel calls)
+        return super(caching.UserProvidedCacheLocator, cls).from_function(py_func, py_file)
 
 
 if ProjectCacheLocator not in caching.CacheImpl._locator_classes:
@@ -142,17 +147,28 @@ if not os.environ.get("NUMBA_THREADING_LAYER"):
 # error_model="numpy": division follows IEEE (no ZeroDivisionError checks in loops);
 # fastmath stays off so the core matches the Mesa reference to rounding.
 JIT = dict(nogil=True, cache=CACHE_ENABLED, fastmath=False, error_model="numpy")
-PARALLEL_JIT = dict(JIT, parallel=True)
 
 
 def njit(func):
-    """Compile a serial kernel with the project's flags."""
+    """Compile a kernel with the project's flags (serial; ``parallel_for`` runs it on threads)."""
     return numba.njit(**JIT)(func)
 
 
-def njit_parallel(func):
-    """Compile a kernel whose outer ``prange`` loop runs across threads."""
-    return numba.njit(**PARALLEL_JIT)(func)
+def parallel_for(kernel, n_items: int, *args) -> None:
+    """``kernel(start, stop, *args)`` over contiguous chunks of ``range(n_items)`` on
+    ``numba.get_num_threads()`` threads (kernels release the GIL: ``nogil``).
 
-
-prange = numba.prange
+    The threads split independent items (blocks of replications, months), so results never
+    depend on their number. Python threads rather than numba's ``parallel=True``: a parfor
+    kernel compiles about twice as long, and this is most of a first run. A fresh pool per
+    call (microseconds) is safe in forked workers.
+    """
+    threads = min(numba.get_num_threads(), n_items)
+    if threads <= 1:
+        kernel(0, n_items, *args)
+        return
+    chunks = min(n_items, 4 * threads)  # a few chunks per thread: a slow thread delays less
+    bounds = [n_items * k // chunks for k in range(chunks + 1)]
+    with ThreadPoolExecutor(threads) as pool:
+        for done in [pool.submit(kernel, bounds[k], bounds[k + 1], *args) for k in range(chunks)]:
+            done.result()

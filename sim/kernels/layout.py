@@ -58,12 +58,15 @@ DYAD_PARAMETERS = ("espionage", "counterintelligence", "rivalry", "sanction_risk
 DYAD_FIELDS = STATE_FIELDS + DYAD_PARAMETERS
 
 # Work planes: the phases' scratch, then next_<state> for every state variable.
+# transposed: scratch of the O(N^3) terms (a plane read by columns, stored by rows)
 SCRATCH_PLANES = ("threat", "shared_threat", "abandonment", "entrapment", "mean_opportunist", "mean_reliable",
-                  "detected", "leaked")
+                  "detected", "leaked", "transposed")
 NEXT_PLANES = tuple(f"next_{name}" for name in STATE_FIELDS)
 WORK_PLANES = SCRATCH_PLANES + NEXT_PLANES
-ACTOR_WORK = ("intensity", "need")
-TMP_ROWS = 3  # lane vectors of scratch per block
+# row_scratch, row_weight: one actor's per-target accumulators of an O(N^3) term (scratch
+# of the phase that uses them: shared threat, outside options, balance)
+ACTOR_WORK = ("intensity", "need", "row_scratch", "row_weight")
+TMP_ROWS = 4  # lane vectors of scratch per block
 
 # Recorded every month, in this order, in trajectory arrays (sim.trajectories).
 RECORDED_DYAD = STATE_FIELDS
@@ -133,6 +136,7 @@ W_MEAN_OPPORTUNIST = slot(WORK_PLANES, "WORK_PLANES", "mean_opportunist")
 W_MEAN_RELIABLE = slot(WORK_PLANES, "WORK_PLANES", "mean_reliable")
 W_DETECTED = slot(WORK_PLANES, "WORK_PLANES", "detected")
 W_LEAKED = slot(WORK_PLANES, "WORK_PLANES", "leaked")
+W_TRANSPOSED = slot(WORK_PLANES, "WORK_PLANES", "transposed")
 W_NEXT_TRUST = slot(WORK_PLANES, "WORK_PLANES", "next_trust")
 W_NEXT_SUPPORT = slot(WORK_PLANES, "WORK_PLANES", "next_support")
 W_NEXT_DEPENDENCY = slot(WORK_PLANES, "WORK_PLANES", "next_dependency")
@@ -142,6 +146,8 @@ W_NEXT_RELIABLE = slot(WORK_PLANES, "WORK_PLANES", "next_reliable")
 
 AW_INTENSITY = slot(ACTOR_WORK, "ACTOR_WORK", "intensity")
 AW_NEED = slot(ACTOR_WORK, "ACTOR_WORK", "need")
+AW_ROW_SCRATCH = slot(ACTOR_WORK, "ACTOR_WORK", "row_scratch")
+AW_ROW_WEIGHT = slot(ACTOR_WORK, "ACTOR_WORK", "row_weight")
 
 M_THREAT = slot(SWITCHES, "SWITCHES", "threat")
 M_CONFLICT = slot(SWITCHES, "SWITCHES", "conflict")

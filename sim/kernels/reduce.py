@@ -1,19 +1,26 @@
-"""Reductions of a batch of trajectories (numba), so no per-cell Python runs per batch.
+"""Reductions of an ensemble (numba), month by month inside the core's pass or from whole trajectories.
 
-* ``histogram_cells`` adds every cell of ``sim.aggregate.cell_catalogue`` to integer
-  histograms over [0, 1] — the same bins as clipping ``v * bins`` to ``0..bins-1``.
-  Parallel over months: each thread owns its months' counts (no races, exact sums).
+* ``month_cells`` bins every cell of ``sim.aggregate.cell_catalogue`` for one month of a
+  block of lanes (the same bins as clipping ``(v - lo) / (hi - lo) * bins`` to
+  ``0..bins-1``) into a uint16 array [T+1, C, R] and adds its fixed-point value
+  (``MEAN_SCALE``) to the block's sums; ``count_bins`` then histograms the bins of
+  several batches in a pass parallel over months. Counts and fixed-point sums add
+  exactly, so nothing depends on the block, batch or thread that did the work.
+* ``track_pairs`` follows every unordered pair's rupture run month by month.
+* The numba core (``sim.kernels.ensemble``) calls both after each month, on its own
+  state, so a whole ensemble never writes its trajectories out; ``reduce_trajectories``
+  does the same for trajectories an engine has written (the Mesa reference, tests).
 * ``partnership``, ``next_run`` and ``first_rupture`` are the one statement of the
-  partnership index and of rupture (``sim.outcomes`` and the Mesa engine call them);
-  ``pair_outcomes`` applies them to every unordered pair in one pass.
+  partnership index and of rupture (``sim.outcomes`` and the Mesa engine call them).
 """
 
 import math
 
 import numpy as np
 
-from sim.kernels.jit import njit, njit_parallel, prange
-from sim.kernels.layout import RECORDED_DYAD
+from sim.kernels.jit import njit, parallel_for
+from sim.kernels.layout import (ACTOR_WORK, D_ALIGNMENT, D_SUPPORT, D_TRUST, DYAD_FIELDS, GLOB_FIELDS, LANES,
+                                RECORDED_ACTOR_ROWS, RECORDED_DYAD, RECORDED_DYAD_PLANES, RECORDED_WORLD_SLOTS)
 
 
 # Dyad variables derived from the recorded ones, in the cell order (sim.aggregate).
@@ -23,10 +30,19 @@ MEAN_SCALE = 4294967296.0
 
 
 @njit
-def _bin(value, lo, hi, bins):
-    """Bin of ``value`` clipped to [lo, hi] among ``bins`` equal bins."""
-    v = (min(hi, max(lo, value)) - lo) / (hi - lo)
+def _bin(value, lo, hi, inverse, bins):
+    """Bin of ``value`` clipped to [lo, hi] among ``bins`` equal bins: (v - lo) / (hi - lo),
+    computed as (v - lo) * inverse when ``inverse`` (> 0) is 1 / (hi - lo) exactly."""
+    x = min(hi, max(lo, value)) - lo
+    v = x * inverse if inverse > 0.0 else x / (hi - lo)
     return min(int(v * bins), bins - 1)
+
+
+@njit
+def exact_inverse(width):
+    """1 / width if that is exact (width a power of two: then x / width == x * (1 / width)
+    for every x, bit for bit), else 0."""
+    return 1.0 / width if math.frexp(width)[0] == 0.5 else 0.0
 
 
 @njit
@@ -36,7 +52,6 @@ def _fixed(value):
 
 _TRUST = RECORDED_DYAD.index("trust")
 _SUPPORT = RECORDED_DYAD.index("support")
-_ALIGNMENT = RECORDED_DYAD.index("alignment")
 
 
 @njit
@@ -58,42 +73,217 @@ def _index(dyad, r, t, a, b):
                        dyad[r, t, _SUPPORT, a, b], dyad[r, t, _SUPPORT, b, a])
 
 
+def pair_number(a: int, b: int, n: int) -> int:
+    """The number of the unordered pair {a, b} of n actors in the order (0,1), (0,2), ..., (N-2, N-1)."""
+    a, b = min(a, b), max(a, b)
+    return a * n - a * (a + 1) // 2 + (b - a - 1)
+
+
 @njit
-def _add(counts, sums, t, c, value, lo, hi):
-    counts[t, c, _bin(value, lo[c], hi[c], counts.shape[2])] += 1
-    sums[t, c] += _fixed(value)
+def pair_indices(valid, dyad, pidx):
+    """pidx[P, lanes] = the partnership index of every unordered pair P (order (0,1), (0,2),
+    ..., (N-2, N-1)) for lanes 0..valid-1 of the lane-layout state dyad[D, N, N, lanes]."""
+    n = dyad.shape[1]
+    p = 0
+    for a in range(n):
+        for b in range(a + 1, n):
+            for lane in range(valid):
+                pidx[p, lane] = partnership(dyad[D_TRUST, a, b, lane], dyad[D_TRUST, b, a, lane],
+                                            dyad[D_SUPPORT, a, b, lane], dyad[D_SUPPORT, b, a, lane])
+            p += 1
 
 
-@njit_parallel
-def histogram_cells(dyad, actor, world, lo, hi, counts, sums):
-    """counts[T+1, C, B] and sums[T+1, C] += the batch, cells in ``sim.aggregate.cell_catalogue``
-    order with ranges lo[C], hi[C] (dyad [R, T+1, V, N, N], actor [R, T+1, K, N], world [R, T+1, W])."""
-    n_rep, n_months, n_var, n = dyad.shape[0], dyad.shape[1], dyad.shape[2], dyad.shape[3]
-    for t in prange(n_months):
-        for r in range(n_rep):
-            c = 0
-            for v in range(n_var):
-                for i in range(n):
-                    for j in range(n):
-                        if i != j:
-                            _add(counts, sums, t, c, dyad[r, t, v, i, j], lo, hi)
-                            c += 1
-            for i in range(n):  # the public-private gap, alignment - trust
-                for j in range(n):
-                    if i != j:
-                        _add(counts, sums, t, c, dyad[r, t, _ALIGNMENT, i, j] - dyad[r, t, _TRUST, i, j], lo, hi)
-                        c += 1
-            for i in range(n):
-                for j in range(i + 1, n):
-                    _add(counts, sums, t, c, _index(dyad, r, t, i, j), lo, hi)
+@njit
+def _add_cell(t, c, first, valid, values, n_bins, lo, hi, bins, sums):
+    """Cell c at month t: bins[t, c, first + lane] and sums[t, c] for values[lanes]."""
+    out = bins[t, c, first:first + valid]
+    lo_c, hi_c = lo[c], hi[c]
+    inverse = exact_inverse(hi_c - lo_c)  # no division per value where the range allows
+    for lane in range(valid):  # loops of their own, hoisted ranges
+        out[lane] = _bin(values[lane], lo_c, hi_c, inverse, n_bins)
+    total = np.int64(0)
+    for lane in range(valid):
+        total += _fixed(values[lane])
+    sums[t, c] += total
+
+
+@njit
+def month_cells(t, first, valid, dyad, glob, awork, pidx, n_bins, lo, hi, bins, sums, values):
+    """Every cell of ``sim.aggregate.cell_catalogue`` at month t for lanes 0..valid-1 of a
+    block in lane layout (dyad[D, N, N, lanes], glob[G, lanes], awork[K, N, lanes]; the
+    recorded variables at ``layout.RECORDED_*``; pidx from ``pair_indices``): its bin among
+    ``n_bins`` over [lo[c], hi[c]] into bins[t, c, first + lane] (uint16) and its fixed-point
+    value added to sums[t, c]. ``values[lanes]`` is scratch."""
+    n = dyad.shape[1]
+    c = 0
+    for v in range(len(RECORDED_DYAD_PLANES)):
+        d = RECORDED_DYAD_PLANES[v]
+        for i in range(n):
+            for j in range(n):
+                if i != j:
+                    _add_cell(t, c, first, valid, dyad[d, i, j], n_bins, lo, hi, bins, sums)
                     c += 1
-            for k in range(actor.shape[2]):
-                for i in range(n):
-                    _add(counts, sums, t, c, actor[r, t, k, i], lo, hi)
-                    c += 1
-            for w in range(world.shape[2]):
-                _add(counts, sums, t, c, world[r, t, w], lo, hi)
+    for i in range(n):  # the public-private gap, alignment - trust
+        for j in range(n):
+            if i != j:
+                for lane in range(valid):
+                    values[lane] = dyad[D_ALIGNMENT, i, j, lane] - dyad[D_TRUST, i, j, lane]
+                _add_cell(t, c, first, valid, values, n_bins, lo, hi, bins, sums)
                 c += 1
+    for p in range(pidx.shape[0]):
+        _add_cell(t, c, first, valid, pidx[p], n_bins, lo, hi, bins, sums)
+        c += 1
+    for k in range(len(RECORDED_ACTOR_ROWS)):
+        for i in range(n):
+            _add_cell(t, c, first, valid, awork[RECORDED_ACTOR_ROWS[k], i], n_bins, lo, hi, bins, sums)
+            c += 1
+    for w in range(len(RECORDED_WORLD_SLOTS)):
+        _add_cell(t, c, first, valid, glob[RECORDED_WORLD_SLOTS[w]], n_bins, lo, hi, bins, sums)
+        c += 1
+
+
+@njit
+def track_pairs(t, horizon, first, valid, pidx, threshold, months, runs, ruptured, final):
+    """Rupture of every pair, month by month (``next_run``; the same months as
+    ``first_rupture``): ruptured[first + lane, P] its first rupture month (-1 if none) and,
+    at t == horizon, final[first + lane, P] its index. runs[P, lanes]: the running counts."""
+    for p in range(pidx.shape[0]):
+        for lane in range(valid):
+            row = first + lane
+            if t == 0:
+                runs[p, lane] = 0
+                ruptured[row, p] = -1
+            else:
+                runs[p, lane] = next_run(runs[p, lane], pidx[p, lane], threshold)
+                if runs[p, lane] >= months and ruptured[row, p] == -1:
+                    ruptured[row, p] = t - months + 1
+            if t == horizon:
+                final[row, p] = pidx[p, lane]
+
+
+def count_bins(bins, counts):
+    """counts[T+1, C, B] += the histogram of bins[K, T+1, C, R] (K batches' bins); months
+    in parallel. Each month's counts are visited once for all K batches: the histograms
+    (80 MB for the default roster) stream through memory once per call, not per batch."""
+    parallel_for(_count_bins, bins.shape[1], bins, counts)
+
+
+@njit
+def _count_bins(start, stop, bins, counts):
+    for t in range(start, stop):
+        for c in range(bins.shape[2]):
+            row = counts[t, c]
+            for k in range(bins.shape[0]):
+                for r in range(bins.shape[3]):
+                    row[bins[k, t, c, r]] += 1
+
+
+@njit
+def histogram_quantiles(counts, n, qs, lo, hi, out):
+    """out[T+1, C, Q]: quantile qs[k] of each histogram counts[T+1, C, B] of ``n`` values
+    over [lo[c], hi[c]], linear within its bin: the first bin b whose cumulative count
+    reaches rank = q n (at least 1e-12), at b + (rank - below) / inside bins (inside: the
+    bin's count, below: the counts before it; the fraction clipped to [0, 1], 0 in an
+    empty bin; b = 0 if no bin reaches the rank)."""
+    n_bins = counts.shape[2]
+    for t in range(counts.shape[0]):
+        for c in range(counts.shape[1]):
+            for k in range(qs.shape[0]):
+                rank = qs[k] * n
+                target = max(rank, 1e-12)
+                b, below, cum = 0, 0, 0
+                for bin_ in range(n_bins):
+                    cum += counts[t, c, bin_]
+                    if cum >= target:
+                        b, below = bin_, cum - counts[t, c, bin_]
+                        break
+                inside = counts[t, c, b]
+                frac = (rank - below) / max(inside, 1) if inside > 0 else 0.0
+                out[t, c, k] = lo[c] + (hi[c] - lo[c]) * (b + min(1.0, max(0.0, frac))) / n_bins
+
+
+@njit
+def reduce_month(month, horizon, first, valid, glob, dyad, awork, n_bins, lo, hi, bins, sums, threshold, months,
+                 pair, index, ruptured, final, pidx, runs, values):
+    """One month's reductions of lanes 0..valid-1 of a block in lane layout, if asked for:
+    the cells (``month_cells``) if ``bins`` has rows; every pair's rupture (``track_pairs``)
+    and index[first + lane, month], the index of pair number ``pair``, if ``ruptured`` has
+    rows. pidx[P, lanes], runs[P, lanes] and values[lanes] are the block's scratch."""
+    if bins.shape[0] == 0 and ruptured.shape[0] == 0:
+        return
+    pair_indices(valid, dyad, pidx)
+    if bins.shape[0] > 0:
+        month_cells(month, first, valid, dyad, glob, awork, pidx, n_bins, lo, hi, bins, sums, values)
+    if ruptured.shape[0] > 0:
+        track_pairs(month, horizon, first, valid, pidx, threshold, months, runs, ruptured, final)
+        for lane in range(valid):
+            index[first + lane, month] = pidx[pair, lane]
+
+
+@njit
+def reduce_trajectories(first_block, stop_block, dyad, actor, world, n_bins, lo, hi, bins, block_sums, threshold,
+                        months, pair, index, ruptured, final):
+    """``reduce_month`` of every month of a batch of whole trajectories (dyad [R, T+1, V, N, N],
+    actor [R, T+1, K, N], world [R, T+1, W]), blocks first_block..stop_block-1 of ``LANES``
+    rows (block b's sums in block_sums[b])."""
+    n_rep, n_months, n = dyad.shape[0], dyad.shape[1], dyad.shape[3]
+    n_pairs = n * (n - 1) // 2
+    for block in range(first_block, stop_block):
+        first = block * LANES
+        valid = min(LANES, n_rep - first)
+        state = np.zeros((len(DYAD_FIELDS), n, n, LANES))
+        glob = np.zeros((len(GLOB_FIELDS), LANES))
+        awork = np.zeros((len(ACTOR_WORK), n, LANES))
+        pidx = np.empty((n_pairs, LANES))
+        runs = np.empty((n_pairs, LANES), dtype=np.int64)
+        values = np.empty(LANES)
+        for t in range(n_months):
+            for lane in range(valid):
+                for v in range(len(RECORDED_DYAD_PLANES)):
+                    for i in range(n):
+                        for j in range(n):
+                            state[RECORDED_DYAD_PLANES[v], i, j, lane] = dyad[first + lane, t, v, i, j]
+                if bins.shape[0] > 0:  # the cells need them (pair_outcomes passes none)
+                    for k in range(len(RECORDED_ACTOR_ROWS)):
+                        for i in range(n):
+                            awork[RECORDED_ACTOR_ROWS[k], i, lane] = actor[first + lane, t, k, i]
+                    for w in range(len(RECORDED_WORLD_SLOTS)):
+                        glob[RECORDED_WORLD_SLOTS[w], lane] = world[first + lane, t, w]
+            reduce_month(t, n_months - 1, first, valid, glob, state, awork, n_bins, lo, hi, bins, block_sums[block],
+                         threshold, months, pair, index, ruptured, final, pidx, runs, values)
+
+
+def reduce_batch(dyad, actor, world, n_bins, lo, hi, bins, sums, threshold, months, pair, index, ruptured, final):
+    """``reduce_trajectories`` with the batch's fixed-point sums added to sums[T+1, C] (the
+    arrays of ``sim.trajectories.Reductions``)."""
+    n_blocks = (dyad.shape[0] + LANES - 1) // LANES
+    block_sums = np.zeros((n_blocks,) + sums.shape, dtype=np.int64)
+    parallel_for(reduce_trajectories, n_blocks, dyad, actor, world, n_bins, lo, hi, bins, block_sums, threshold,
+                 months, pair, index, ruptured, final)
+    sums += block_sums.sum(axis=0)
+
+
+_NO_BINS = np.empty((0, 0, 0), dtype=np.uint16)
+_NO_PAIRS = np.empty((0, 0), dtype=np.int64)
+
+
+def histogram_cells(dyad, actor, world, lo, hi, counts, sums):
+    """counts[T+1, C, B] and sums[T+1, C] += the cells (``month_cells``) of a batch of
+    whole trajectories (dyad [R, T+1, V, N, N], actor [R, T+1, K, N], world [R, T+1, W])."""
+    bins = np.empty((dyad.shape[1], counts.shape[1], dyad.shape[0]), dtype=np.uint16)
+    reduce_batch(dyad, actor, world, counts.shape[2], lo, hi, bins, sums, 0.0, 1, 0, np.empty((0, 0)), _NO_PAIRS,
+                 np.empty((0, 0)))
+    count_bins(bins[None], counts)
+
+
+def pair_outcomes(dyad, rupture_threshold, rupture_months_, ruptured, final):
+    """For every unordered pair P, in order (0,1), (0,2), ..., (N-2, N-1): ruptured[R, P]
+    its rupture month (``first_rupture``) and final[R, P] its index at the horizon
+    (``track_pairs`` over whole trajectories dyad [R, T+1, V, N, N])."""
+    r, t1 = dyad.shape[0], dyad.shape[1]
+    reduce_batch(dyad, np.empty((r, t1, 0, 0)), np.empty((r, t1, 0)), 1, np.empty(0), np.empty(0), _NO_BINS,
+                 np.zeros((0, 0), dtype=np.int64), rupture_threshold, rupture_months_, 0, np.empty((r, t1)), ruptured,
+                 final)
 
 
 @njit
@@ -122,41 +312,24 @@ def weakest_hold(series, months):
     return weakest
 
 
-@njit_parallel
+@njit
 def weakest_holds(index, months, out):
     """out[R] = weakest_hold of each row of index [R, T+1]."""
-    for r in prange(index.shape[0]):
+    for r in range(index.shape[0]):
         out[r] = weakest_hold(index[r], months)
 
 
-@njit_parallel
+@njit
 def rupture_months(index, threshold, months, out):
     """out[R] = first_rupture of each row of index [R, T+1]."""
-    for r in prange(index.shape[0]):
+    for r in range(index.shape[0]):
         out[r] = first_rupture(index[r], threshold, months)
 
 
-@njit_parallel
-def pair_outcomes(dyad, rupture_threshold, rupture_months_, ruptured, final):
-    """For every unordered pair P, in order (0,1), (0,2), ..., (N-2, N-1): ruptured[R, P]
-    its rupture month (``first_rupture``) and final[R, P] its index at the horizon."""
-    n_rep, n_months, n = dyad.shape[0], dyad.shape[1], dyad.shape[3]
-    for r in prange(n_rep):
-        series = np.empty(n_months)
-        p = 0
-        for a in range(n):
-            for b in range(a + 1, n):
-                for t in range(n_months):
-                    series[t] = _index(dyad, r, t, a, b)
-                ruptured[r, p] = first_rupture(series, rupture_threshold, rupture_months_)
-                final[r, p] = series[n_months - 1]
-                p += 1
-
-
-@njit_parallel
+@njit
 def pair_index(dyad, a, b, out):
     """out[R, T+1] partnership index of (a, b)."""
-    for r in prange(dyad.shape[0]):
+    for r in range(dyad.shape[0]):
         for t in range(dyad.shape[1]):
             out[r, t] = _index(dyad, r, t, a, b)
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from sim.kernels import layout as L
 from sim.kernels.jit import njit
+from sim.kernels.lanes import any_nonzero
 from sim.mechanisms.spec import Mechanism, coefficient, state
 
 PARAMETERS = (
@@ -53,27 +54,34 @@ def drift_to_balance(glob, actor, dyad, flags, work, awork, keys, tmp):
     """next_affinity[i, j] = f_ij + eta b_ij (the commit clips to [-1, 1])."""
     lanes = glob.shape[1]
     n = dyad.shape[1]
-    new_affinity = work[L.W_NEXT_AFFINITY]
+    new_affinity, affinity = work[L.W_NEXT_AFFINITY], dyad[L.D_AFFINITY]
     on = flags[L.M_BALANCE] != 0
-    total, weight = tmp[0], tmp[1]
+    total, weight = awork[L.AW_ROW_SCRATCH], awork[L.AW_ROW_WEIGHT]  # row i's sums, by j
     for i in range(n):
+        for j in range(n):
+            for lane in range(lanes):
+                total[j, lane] = 0.0
+                weight[j, lane] = 0.0
+        if on:
+            # third actors k ascending, every j at once (rows of f_kj stream): each b_ij
+            # adds its triads in the order k = 0, 1, ... (k != i, j) as term by term; a
+            # k with f_ik = 0 in every lane adds only zeros and is skipped (same sums)
+            for k in range(n):
+                if k == i or not any_nonzero(affinity[i, k]):
+                    continue
+                for j in range(n):
+                    if j != i and j != k:
+                        for lane in range(lanes):
+                            product = affinity[i, k, lane] * affinity[k, j, lane]
+                            total[j, lane] += product
+                            weight[j, lane] += abs(product)
         for j in range(n):
             if i == j:
                 continue
             for lane in range(lanes):
-                total[lane] = 0.0
-                weight[lane] = 0.0
-            if on:
-                for k in range(n):  # ascending k, k != i, j
-                    if k != i and k != j:
-                        for lane in range(lanes):
-                            product = dyad[L.D_AFFINITY, i, k, lane] * dyad[L.D_AFFINITY, k, j, lane]
-                            total[lane] += product
-                            weight[lane] += abs(product)
-            for lane in range(lanes):
-                new_affinity[i, j, lane] = dyad[L.D_AFFINITY, i, j, lane]
+                new_affinity[i, j, lane] = affinity[i, j, lane]
                 if on:
-                    new_affinity[i, j, lane] += glob[L.G_BALANCE_RATE, lane] * total[lane] / (1.0 + weight[lane])
+                    new_affinity[i, j, lane] += glob[L.G_BALANCE_RATE, lane] * total[j, lane] / (1.0 + weight[j, lane])
 
 
 MECHANISM = Mechanism(

@@ -50,22 +50,31 @@ def weigh_commitments(glob, actor, dyad, flags, work, awork, keys, tmp):
     abandonment, entrapment = work[L.W_ABANDONMENT], work[L.W_ENTRAPMENT]
     threat, intensity = work[L.W_THREAT], awork[L.AW_INTENSITY]
     fear_abandonment, fear_entrapment = flags[L.M_ABANDONMENT] != 0, flags[L.M_ENTRAPMENT] != 0
-    outside = tmp[0]
+    friend_of, outside = work[L.W_TRANSPOSED], awork[L.AW_ROW_SCRATCH]
+    for j in range(n):  # friend_of[k, j] = max(0, f_jk), stored by row k
+        for k in range(n):
+            for lane in range(lanes):
+                friend_of[k, j, lane] = max(0.0, dyad[L.D_AFFINITY, j, k, lane])
     for i in range(n):
+        for j in range(n):
+            for lane in range(lanes):
+                outside[j, lane] = 0.0
+        if fear_abandonment:
+            # third actors k ascending, every partner j at once (rows stream): each O_ji
+            # takes its max over k in the same order as partner by partner
+            for k in range(n):
+                if k != i:
+                    for j in range(n):
+                        if j != i and j != k:
+                            for lane in range(lanes):
+                                outside[j, lane] = max(outside[j, lane], friend_of[k, j, lane] * threat[i, k, lane])
         for j in range(n):
             if i == j:
                 continue
             for lane in range(lanes):
-                outside[lane] = 0.0
-            if fear_abandonment:
-                for k in range(n):
-                    if k != i and k != j:
-                        for lane in range(lanes):
-                            outside[lane] = max(outside[lane], max(0.0, dyad[L.D_AFFINITY, j, k, lane]) * threat[i, k, lane])
-            for lane in range(lanes):
                 abandonment[i, j, lane] = 0.0
                 if fear_abandonment:
-                    abandonment[i, j, lane] = dyad[L.D_DEPENDENCY, i, j, lane] * (1.0 + outside[lane]) * 0.5
+                    abandonment[i, j, lane] = dyad[L.D_DEPENDENCY, i, j, lane] * (1.0 + outside[j, lane]) * 0.5
                 entrapment[i, j, lane] = 0.0
                 if fear_entrapment:
                     entrapment[i, j, lane] = actor[L.A_ENTRAPMENT_AVERSION, i, lane] * intensity[j, lane]

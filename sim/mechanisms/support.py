@@ -144,7 +144,10 @@ def decide_support(glob, actor, dyad, flags, work, awork, keys, tmp):
     shared, threat = work[L.W_SHARED_THREAT], work[L.W_THREAT]
     abandonment, entrapment = work[L.W_ABANDONMENT], work[L.W_ENTRAPMENT]
     reliable, need = work[L.W_NEXT_RELIABLE], awork[L.AW_NEED]
-    u_o, u, xi = tmp[0], tmp[1], tmp[2]
+    u_o, u, xi, intercept = tmp[0], tmp[1], tmp[2], tmp[3]
+    for lane in range(lanes):  # logit(s_0): one library call per lane, not per dyad
+        s0 = glob[L.G_NEUTRAL_SUPPORT, lane]
+        intercept[lane] = math.log(s0 / (1.0 - s0))
     for i in range(n):
         for j in range(n):
             if i == j:
@@ -152,7 +155,7 @@ def decide_support(glob, actor, dyad, flags, work, awork, keys, tmp):
             for lane in range(lanes):
                 s0 = glob[L.G_NEUTRAL_SUPPORT, lane]
                 u_o[lane] = (
-                    math.log(s0 / (1.0 - s0))
+                    intercept[lane]
                     + glob[L.G_W_TRUST, lane] * (dyad[L.D_TRUST, i, j, lane] - 0.5)
                     + glob[L.G_W_RECIPROCITY, lane] * (dyad[L.D_SUPPORT, j, i, lane] - s0)
                     + glob[L.G_W_ALIGNMENT, lane] * dyad[L.D_ALIGNMENT, i, j, lane]

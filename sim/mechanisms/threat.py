@@ -101,20 +101,30 @@ def assess_threats(glob, actor, dyad, flags, work, awork, keys, tmp):
                 worst[lane] = max(worst[lane], t)
         for lane in range(lanes):
             need[i, lane] = min(1.0, intensity[i, lane] + glob[L.G_NEED_THREAT_WEIGHT, lane] * worst[lane])
+    by_target, worst_of = work[L.W_TRANSPOSED], awork[L.AW_ROW_SCRATCH]
+    for i in range(n):  # by_target[k, j] = T_jk: the threats to k, stored by row
+        for k in range(n):
+            for lane in range(lanes):
+                by_target[k, i, lane] = threat[i, k, lane]
     for i in range(n):
         for lane in range(lanes):
             shared[i, i, lane] = 0.0
         for j in range(i + 1, n):  # symmetric: min and max do not depend on the order
             for lane in range(lanes):
-                worst[lane] = 0.0
-            if threats:
-                for k in range(n):
-                    if k != i and k != j:
-                        for lane in range(lanes):
-                            worst[lane] = max(worst[lane], min(threat[i, k, lane], threat[j, k, lane]))
+                worst_of[j, lane] = 0.0
+        if threats:
+            # third parties k ascending, every j > i at once (rows stream): each pair
+            # takes its max over k in the same order as pair by pair
+            for k in range(n):
+                if k != i:
+                    for j in range(i + 1, n):
+                        if j != k:
+                            for lane in range(lanes):
+                                worst_of[j, lane] = max(worst_of[j, lane], min(threat[i, k, lane], by_target[k, j, lane]))
+        for j in range(i + 1, n):
             for lane in range(lanes):
-                shared[i, j, lane] = worst[lane]
-                shared[j, i, lane] = worst[lane]
+                shared[i, j, lane] = worst_of[j, lane]
+                shared[j, i, lane] = worst_of[j, lane]
 
 
 MECHANISM = Mechanism(
