@@ -39,7 +39,12 @@ def positive_tie(traj: Trajectories) -> np.ndarray:
     A replication with x_ab + x_ba exactly 0 (a pair nothing has moved from neutral)
     counts one half: it says nothing about the sign.
     """
-    x = signed_relation(traj)
+    return tie_probability(signed_relation(traj))
+
+
+def tie_probability(x: np.ndarray) -> np.ndarray:
+    """[N, N] share of the replications of ``x`` [R, N, N] with x_ab + x_ba > 0 (ties at
+    exactly 0 count one half)."""
     total = x + np.swapaxes(x, 1, 2)
     return (total > 0).mean(axis=0) + 0.5 * (total == 0).mean(axis=0)
 
