@@ -120,3 +120,18 @@ def particle_indices(weights: np.ndarray, seed: int, reps: np.ndarray) -> np.nda
     u = uniform_many(seed, np.ascontiguousarray(reps, dtype=np.int64), 0, ki, kj, layout.S_PARAMETER)
     cdf = np.cumsum(weights) / np.sum(weights)
     return np.minimum(np.searchsorted(cdf, u, side="right"), len(weights) - 1)
+
+
+def weights_record(config) -> dict:
+    """Where the calibrated dynamics coefficients came from (``SimConfig.weights``): the
+    shipped posterior (its command and fingerprints) and which coefficients it supplied,
+    or the priors."""
+    if config.weights != "posterior":
+        return {"source": "prior"}
+    from sim.compile import _posterior_of
+
+    posterior, paths = _posterior_of(config)
+    return {"source": "posterior", "command": posterior.meta.get("command"),
+            "fingerprints": posterior.meta.get("fingerprints"),
+            "coefficients": sorted(path.removeprefix("dynamics.") for path in paths)}
+
