@@ -52,6 +52,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
+from scipy.special import expit
 
 from sim import mechanisms
 from sim.compile import Draw, compile_model
@@ -117,7 +118,7 @@ class Budget:
 
 TINY = Budget("tiny", particles=10, generations=3, replications=4, cells=3)
 QUICK = Budget("quick", particles=40, generations=3, replications=8, cells=5)
-FULL = Budget("full", particles=200, generations=6, replications=16, cells=25)
+FULL = Budget("full", particles=300, generations=7, replications=16, cells=25)
 BUDGETS = {b.name: b for b in (TINY, QUICK, FULL)}
 
 
@@ -188,7 +189,7 @@ class Simulator:
         return out
 
     def __call__(self, pars) -> dict[str, float]:
-        return self.statistics({name: float(pars[name]) for name in self.ss.fields})
+        return self.statistics(decode(pars))
 
 
 def term_scores(x: Mapping[str, float]) -> dict[str, float]:
@@ -214,15 +215,34 @@ def _pyabc():
     return pyabc
 
 
+def decode(pars: Mapping[str, float]) -> dict[str, float]:
+    """The coefficients of a pyabc particle. pyabc works on an unbounded scale: a
+    coefficient with prior U(lo, hi) is ``lo + (hi - lo) * logistic(z)`` with ``z``
+    standard logistic (so z's prior is the uniform prior on the coefficient), and the
+    perturbation kernel never proposes outside the prior's support (with 26 bounded
+    coordinates a Gaussian step lands inside the box only a few times in a thousand).
+    The balance rate is on its own scale (proposed from its prior, ``PriorTransition``)."""
+    out = {}
+    for p in calibrated_parameters():
+        z = float(pars[p.name])
+        if p.name == balance_fit.NAME:
+            out[p.name] = z
+        else:
+            lo, hi = p.prior
+            out[p.name] = lo + (hi - lo) * float(expit(z))
+    return out
+
+
 def prior(balance: balance_fit.BalancePosterior):
-    """pyabc's prior: uniform on each declared range, the COW posterior for the balance rate."""
+    """pyabc's prior (on the scale of ``decode``): uniform on each declared range, the COW
+    posterior for the balance rate."""
     pyabc = _pyabc()
     rvs = {}
     for p in calibrated_parameters():
         if p.name == balance_fit.NAME:
             rvs[p.name] = pyabc.RV("rv_histogram", (balance.mass, balance.edges), density=False)
         else:
-            rvs[p.name] = pyabc.RV("uniform", p.prior[0], p.prior[1] - p.prior[0])
+            rvs[p.name] = pyabc.RV("logistic", 0.0, 1.0)
     return pyabc.Distribution(**rvs)
 
 
@@ -316,15 +336,64 @@ def _prior_transition_class():
     return PriorTransition
 
 
+DEFENSIVE = 0.3  # share of proposals drawn from the prior (``DefensiveTransition``)
+
+
+def _defensive_transition_class():
+    pyabc = _pyabc()
+
+    class DefensiveTransition(pyabc.MultivariateNormalTransition):
+        """A defensive mixture (Hesterberg 1995): with probability ``DEFENSIVE`` a proposal
+        is drawn from the prior (standard logistic on the unbounded scale of ``decode``),
+        otherwise from pyabc's multivariate normal kernel around the last generation.
+
+        With 26 coordinates the plain kernel's importance weights prior/proposal spread
+        over many orders of magnitude and the effective sample size collapses to 1-3
+        particles, which would fake a narrow posterior. With the mixture the weight is at
+        most 1/``DEFENSIVE``, and the prior's support is always explored.
+        """
+
+        def __init__(self, share: float = DEFENSIVE):
+            super().__init__()
+            self.share = share
+
+        def rvs_single(self):
+            if np.random.uniform() < self.share:
+                return pyabc.Parameter({name: float(np.random.logistic()) for name in self.X.columns})
+            return super().rvs_single()
+
+        def rvs(self, size=None):
+            if size is None:
+                return self.rvs_single()
+            import pandas as pd
+
+            return pd.DataFrame([self.rvs_single() for _ in range(size)])
+
+        def pdf(self, x):
+            import pandas as pd
+            from scipy.stats import logistic
+
+            kernel = super().pdf(x)
+            columns = list(self.X.columns)
+            if isinstance(x, (pd.DataFrame, pd.Series)):
+                arr = x[columns].to_numpy(dtype=float)
+            else:
+                arr = np.asarray([x[k] for k in columns], dtype=float)
+            prior_density = np.prod(logistic.pdf(arr), axis=-1)
+            return self.share * prior_density + (1.0 - self.share) * kernel
+
+    return DefensiveTransition
+
+
 def build_abc(budget: Budget, seed: int, balance: balance_fit.BalancePosterior, progress: Callable[[str], None]):
-    """The configured ``pyabc.ABCSMC`` (module docstring): a multivariate normal
-    perturbation of every coefficient but the balance rate, which is proposed from its
-    prior (``PriorTransition``)."""
+    """The configured ``pyabc.ABCSMC`` (module docstring): a defensive mixture of the
+    prior and a multivariate normal perturbation for every coefficient but the balance
+    rate (``DefensiveTransition``), which is proposed from its prior (``PriorTransition``)."""
     pyabc = _pyabc()
     simulator = Simulator(budget.replications, seed)
     others = tuple(p.name for p in calibrated_parameters() if p.name != balance_fit.NAME)
     transitions = pyabc.AggregatedTransition({
-        others: pyabc.MultivariateNormalTransition(),
+        others: _defensive_transition_class()(),
         balance_fit.NAME: _prior_transition_class()(balance.edges.tolist(), balance.mass.tolist()),
     })
     return pyabc.ABCSMC(
@@ -400,10 +469,10 @@ def read_result(url: str) -> AbcResult:
     names = tuple(p.name for p in calibrated_parameters())
 
     def generation(t):
-        frame, weights = history.get_distribution(0, t)
-        stats = history.get_weighted_sum_stats_for_model(0, t)[1]
-        return frame[list(names)].to_numpy(dtype=float), np.asarray(weights, dtype=float), [
-            {k: float(v) for k, v in s.items()} for s in stats]
+        particles = history.get_population(t=t).particles
+        values = np.array([[decode(q.parameter)[name] for name in names] for q in particles], dtype=float)
+        weights = np.array([q.weight for q in particles], dtype=float)
+        return values, weights, [{k: float(v) for k, v in q.sum_stat.items()} for q in particles]
 
     last, weights, stats = generation(history.max_t)
     first, _, first_stats = generation(0)

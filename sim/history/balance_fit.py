@@ -109,8 +109,20 @@ def signs_on_grid(network, rates: np.ndarray, months: int = split.MONTHS) -> np.
 
 
 def fit_balance_rate(cells: int, progress: Callable[[str], None] | None = None) -> BalancePosterior:
-    """eta's posterior from the COW fit pairs (module docstring)."""
+    """eta's posterior from the COW fit pairs (module docstring); computed once per
+    process for each number of cells (it depends on nothing else)."""
     say = progress or (lambda _: None)
+    if cells in _FITTED:
+        say("balance rate: computed earlier in this process")
+        return _FITTED[cells]
+    _FITTED[cells] = _fit(cells, say)
+    return _FITTED[cells]
+
+
+_FITTED: dict[int, BalancePosterior] = {}
+
+
+def _fit(cells: int, say: Callable[[str], None]) -> BalancePosterior:
     lo, hi = prior_range()
     edges = np.linspace(lo, hi, cells + 1)
     mids = 0.5 * (edges[:-1] + edges[1:])
