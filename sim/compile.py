@@ -204,10 +204,11 @@ def _posterior_of(config: SimConfig):
     from sim.config.schema import Dynamics
     from sim.history.posterior import load_posterior
 
+    at_default = {name for name, info in Dynamics.model_fields.items() if getattr(config.dynamics, name) == info.default}
+    if not at_default:  # every coefficient set explicitly: the posterior is not needed
+        return None, set()
     posterior = load_posterior()
-    paths = {f"dynamics.{name}" for name in posterior.names
-             if name in Dynamics.model_fields and getattr(config.dynamics, name) == Dynamics.model_fields[name].default}
-    return posterior, paths
+    return posterior, {f"dynamics.{name}" for name in posterior.names if name in at_default}
 
 
 def assign(glob: np.ndarray, actor: np.ndarray, dyad: np.ndarray, target, values: np.ndarray) -> None:

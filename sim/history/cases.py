@@ -2,7 +2,7 @@
 
 A case is a facts file ``sim/history/cases/<case>.facts.yaml`` (format: the header of
 ``sino_soviet_1950_1969.facts.yaml``). Every fact has a date, a paraphrase, its sources
-and what it sets: initial values, an event, or ``no_field`` (what today's model cannot
+and what it sets: initial values, an event, or ``no_field`` (what the model cannot
 express). From it:
 
 * ``build_config(case)`` — the model configuration (a dict that ``SimConfig`` validates):
@@ -152,6 +152,7 @@ class Hold(_Strict):
     sources: tuple[str, ...] = Field(min_length=1)
     evidence: EvidenceIds = ()
     dependency_check: Check | None = None
+    gap_check: Check | None = None  # target relations.A.B: alignment - trust of that dyad at the end
 
 
 class Case(_Strict):
