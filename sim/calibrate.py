@@ -17,21 +17,14 @@ stderr, exit status 2.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
-EXIT_BAD_INPUT = 2
+from sim.history.cli import EXIT_BAD_INPUT, OneLineParser
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:
-        print(f"error: {message} (see python -m sim.calibrate --help)", file=sys.stderr)
-        raise SystemExit(EXIT_BAD_INPUT)
-
-
-def _parser() -> _Parser:
-    parser = _Parser(prog="python -m sim.calibrate", description="Calibrate the dynamics on history (ABC-SMC).")
+def _parser() -> OneLineParser:
+    parser = OneLineParser(prog="python -m sim.calibrate", description="Calibrate the dynamics on history (ABC-SMC).")
     parser.add_argument("--quick", action="store_true", help="small budget (CI); same as --budget quick")
     parser.add_argument("--budget", choices=("tiny", "quick", "full"), help="budget by name (default: full)")
     parser.add_argument("--out", type=Path, default=Path("outputs/calibration"),

@@ -144,6 +144,7 @@ def calibrate(budget: abc.Budget, seed: int, out: Path, posterior_file: Path | N
         "thresholds": abc.Outcome().model_dump(mode="json"),
         "generations": result.generations,
         "last_generation_statistics": result.statistics,
+        "mean_term_scores": mean_term_scores(result),
         "fingerprints": {"data": data_fingerprint(), "code": code_fingerprint(), "model": model_fingerprint()},
         "pyabc": _pyabc_version(),
     }
@@ -176,6 +177,11 @@ def mean_term_scores(result: abc.AbcResult) -> dict:
         return {t.name: float(np.average([s[t.name] for s in scores], weights=weights)) for t in abc.TERMS}
 
     return {"prior": mean(result.prior_statistics, None), "posterior": mean(result.statistics, result.weights)}
+
+
+def mean_term_scores_of(sample: PosteriorSample) -> dict:
+    """``mean_term_scores`` from what the posterior file keeps (its generations' mean scores)."""
+    return sample.meta["mean_term_scores"]
 
 
 def _pyabc_version() -> str:

@@ -356,13 +356,15 @@ def pair_outcome(traj, a: int, b: int, outcome) -> tuple[np.ndarray, np.ndarray]
 
 
 def run_case(case: Case, replications: int, seed: int = 0, mechanisms: dict | None = None,
-             final: tuple[str, ...] = ()) -> CaseOutcome:
+             final: tuple[str, ...] = (), weights: str = "posterior") -> CaseOutcome:
     """Run ``case`` for ``replications`` replications (see ``CaseOutcome``).
 
-    ``final``: dyad targets ``relations.A.B.<trust|support|dependency|alignment>`` whose
-    values at the last month are kept.
+    ``final``: dyad targets ``relations.A.B.<trust|support|dependency|alignment|affinity>``
+    whose values at the last month are kept; ``weights``: ``posterior`` or ``prior``
+    (``SimConfig.weights``).
     """
-    cfg = case_config(case, replications=replications, seed=seed, mechanisms=dict(mechanisms or {}))
+    cfg = case_config(case, replications=replications, seed=seed, mechanisms=dict(mechanisms or {}),
+                      weights=weights)
     roster = list(cfg.actors)
     a, b = (roster.index(code) for code in case.pair)
     out = cfg.outcome
