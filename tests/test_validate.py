@@ -129,3 +129,25 @@ def test_bad_arguments_are_one_line_and_exit_2(args, match):
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and match in lines[0]
+
+
+def test_rows_say_whether_they_are_held_out_or_fitted(quick_card):
+    """The alliance cases' rows are calibration targets (in sample), except the
+    public-private gap; everything else is held out (derived from the calibration's terms)."""
+    from sim.history.abc import TERMS
+
+    card, _, _ = quick_card
+    fitted = {cases.load_case(t.case).title for t in TERMS}
+    for row in card["rows"]:
+        expected = "in-sample" if row["case"] in fitted and "gap" not in row["metric"] else "held out"
+        assert row["split"].startswith(expected), (row["case"], row["metric"], row["split"])
+
+
+def test_honoured_check_splits_by_type():
+    from sim.history import stylized
+
+    check = next(c for c in stylized.CHECKS if c.name == "honoured")
+    result = stylized.run_check(check, 64, 0, weights="prior")
+    t = result.by_type
+    share = t["share_reliable"]
+    assert result.value == pytest.approx(share * t["reliable"] + (1 - share) * t["opportunist"], abs=1e-12)
