@@ -5,6 +5,14 @@ are broadcast, ranges are sampled from the counter-based generator keyed by the
 parameter's path (so adding a parameter or a scenario never shifts another's draws:
 common random numbers). The diagonal of each dyad state variable is its declared
 ``diagonal`` (``sim.mechanisms``); every other diagonal entry is 0.
+
+Calibrated coefficients (``weights``): with ``weights = "posterior"`` (the default) every
+dynamics coefficient that the shipped posterior sample covers and that the configuration
+leaves at its schema default takes, in replication ``r``, the value of the particle that
+``r`` draws (``sim.history.posterior.particle_indices``: one particle per replication,
+keyed by a stable path, so common across scenarios). A coefficient the configuration sets
+explicitly (a value or a range other than its prior) keeps what it sets; with
+``weights = "prior"`` every coefficient samples its prior range as any ranged parameter.
 """
 
 from __future__ import annotations
@@ -73,6 +81,8 @@ class CompiledModel:
     random: tuple[RandomSlot, ...]
     flags: np.ndarray  # int64 [M], layout.SWITCHES order
     events: CompiledEvents
+    calibrated: tuple[RandomSlot, ...] = ()  # coefficients drawn from the posterior particles
+    posterior: object | None = None  # sim.history.posterior.PosteriorSample, when ``calibrated``
 
     def draw(self, reps: np.ndarray) -> Draw:
         """Parameters for the global replication indices ``reps``."""
@@ -86,6 +96,14 @@ class CompiledModel:
             values = sample(slot.param, self.config.seed, reps, slot.path)
             sampled[slot.path] = values
             assign(glob, actor, dyad, slot, values)
+        if self.calibrated:
+            from sim.history.posterior import particle_indices
+
+            chosen = particle_indices(self.posterior.weights, self.config.seed, reps)
+            for slot in self.calibrated:
+                values = self.posterior.column(slot.path.removeprefix("dynamics."))[chosen]
+                sampled[slot.path] = values
+                assign(glob, actor, dyad, slot, values)
         return Draw(reps, glob, actor, dyad, sampled)
 
 
@@ -164,14 +182,33 @@ def compile_model(config: SimConfig) -> CompiledModel:
     dyad = np.zeros((len(layout.DYAD_FIELDS), n, n))
     for p in mechanisms.STATE:
         dyad[layout.slot(layout.DYAD_FIELDS, "DYAD_FIELDS", p.name)][np.diag_indices(n)] = p.diagonal
-    random = []
+    posterior, from_posterior = _posterior_of(config)
+    random, calibrated = [], []
     for path, param in parameters(config):
         target = resolve_target(path, roster, key=path)
         assign(glob[None], actor[None], dyad[None], target, np.array([param.lo]))
-        if not param.fixed:
+        if path in from_posterior:
+            calibrated.append(RandomSlot(path, target.kind, target.field, target.i, target.j, param))
+        elif not param.fixed:
             random.append(RandomSlot(path, target.kind, target.field, target.i, target.j, param))
     flags = np.array([int(getattr(config.mechanisms, m)) for m in layout.SWITCHES], dtype=np.int64)
-    return CompiledModel(config, tuple(roster), glob, actor, dyad, tuple(random), flags, compile_events(config))
+    return CompiledModel(config, tuple(roster), glob, actor, dyad, tuple(random), flags, compile_events(config),
+                         tuple(calibrated), posterior if calibrated else None)
+
+
+def _posterior_of(config: SimConfig):
+    """(posterior sample or None, the paths it supplies): the dynamics coefficients it
+    covers that ``config`` leaves at their schema default (see the module docstring)."""
+    if config.weights != "posterior":
+        return None, set()
+    from sim.config.schema import Dynamics
+    from sim.history.posterior import load_posterior
+
+    at_default = {name for name, info in Dynamics.model_fields.items() if getattr(config.dynamics, name) == info.default}
+    if not at_default:  # every coefficient set explicitly: the posterior is not needed
+        return None, set()
+    posterior = load_posterior()
+    return posterior, {f"dynamics.{name}" for name in posterior.names if name in at_default}
 
 
 def assign(glob: np.ndarray, actor: np.ndarray, dyad: np.ndarray, target, values: np.ndarray) -> None:

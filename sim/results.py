@@ -19,6 +19,7 @@ import pandas as pd
 
 from sim.aggregate import QUANTILES, Cell, cell_kind, month_dates
 from sim.config.schema import SimConfig
+from sim.history.posterior import weights_record
 from sim.runinfo import package_version
 from sim.outcomes import (
     NO_RUPTURE,
@@ -261,6 +262,7 @@ class Results:
             "horizon_months": self.config.horizon_months,
             "start": self.config.start,
             "engine": self.config.engine,
+            "weights": weights_record(self.config),  # sim.history.posterior
             "quantile_resolution": 1.0 / self.bins,
             "version": package_version(),
         }

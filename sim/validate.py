@@ -9,21 +9,14 @@ full-budget card; not with ``--quick``. Bad arguments: one line on stderr, exit 
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
-EXIT_BAD_INPUT = 2
+from sim.history.cli import OneLineParser
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:
-        print(f"error: {message} (see python -m sim.validate --help)", file=sys.stderr)
-        raise SystemExit(EXIT_BAD_INPUT)
-
-
-def _parser() -> _Parser:
-    parser = _Parser(prog="python -m sim.validate", description="The validation scorecard (docs/validation.md).")
+def _parser() -> OneLineParser:
+    parser = OneLineParser(prog="python -m sim.validate", description="The validation scorecard (docs/validation.md).")
     parser.add_argument("--quick", action="store_true", help="small budgets (CI)")
     parser.add_argument("--out", type=Path, default=Path("outputs/validation"), help="folder for scorecard.json/.md")
     parser.add_argument("--doc", type=Path, help="rewrite the generated blocks of this Markdown file")

@@ -96,21 +96,24 @@ def test_sino_soviet_probability_recomputed_by_a_direct_run(quick_card):
     row = _row(card, case.title, "P(rupture by 1960)")
     last = case.month_of("1960-12")
     expected = float(np.mean((run.ruptured_at >= 0) & (run.ruptured_at <= last)))
-    assert row["scores"]["model"] == pytest.approx(expected, abs=1e-12)
-    assert row["values"]["model"].startswith(f"{expected:.3f} (")
+    assert row["scores"]["model (posterior)"] == pytest.approx(expected, abs=1e-12)
+    assert row["values"]["model (posterior)"].startswith(f"{expected:.3f} (")
+    prior = cases.run_case(case, QUICK.cases, seed=card["seed"], weights="prior")
+    expected = float(np.mean((prior.ruptured_at >= 0) & (prior.ruptured_at <= last)))
+    assert row["scores"]["model (prior)"] == pytest.approx(expected, abs=1e-12)
     assert row["values"]["nothing changes"] == 0.0
 
 
 def test_comparisons_follow_from_the_scores():
-    row = Row("c", "m", "s", scores={"model": 0.7, "model, balance only": 0.9, "persistence": 0.9,
+    row = Row("c", "m", "s", scores={"model (posterior)": 0.7, "model (prior)": 0.9, "persistence": 0.9,
                                      "triad rule": 0.8}, better="higher")
-    close = Row("c", "p", "s", scores={"model": 0.4, "model, balance only": 0.0, "nothing changes": 0.0},
+    close = Row("c", "p", "s", scores={"model (posterior)": 0.4, "model (prior)": 0.0, "nothing changes": 0.0},
                 better="closer", truth=(1.0, 1.0))
     card = Scorecard(QUICK, 0, [row, close], {})
     first, second = comparisons(card)
     assert first.best_rivals == ("persistence",)
-    assert first.verdicts == {"model": "loses to", "model, balance only": "ties"}
-    assert second.verdicts == {"model": "beats", "model, balance only": "ties"}
+    assert first.verdicts == {"model (posterior)": "loses to", "model (prior)": "ties"}
+    assert second.verdicts == {"model (posterior)": "beats", "model (prior)": "ties"}
     assert "| c | m | s |" in to_markdown(card)
 
 
@@ -126,3 +129,25 @@ def test_bad_arguments_are_one_line_and_exit_2(args, match):
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and match in lines[0]
+
+
+def test_rows_say_whether_they_are_held_out_or_fitted(quick_card):
+    """The alliance cases' rows are calibration targets (in sample), except the
+    public-private gap; everything else is held out (derived from the calibration's terms)."""
+    from sim.history.abc import TERMS
+
+    card, _, _ = quick_card
+    fitted = {cases.load_case(t.case).title for t in TERMS}
+    for row in card["rows"]:
+        expected = "in-sample" if row["case"] in fitted and "gap" not in row["metric"] else "held out"
+        assert row["split"].startswith(expected), (row["case"], row["metric"], row["split"])
+
+
+def test_honoured_check_splits_by_type():
+    from sim.history import stylized
+
+    check = next(c for c in stylized.CHECKS if c.name == "honoured")
+    result = stylized.run_check(check, 64, 0, weights="prior")
+    t = result.by_type
+    share = t["share_reliable"]
+    assert result.value == pytest.approx(share * t["reliable"] + (1 - share) * t["opportunist"], abs=1e-12)

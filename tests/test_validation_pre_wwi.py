@@ -40,7 +40,7 @@ HISTORICAL = frozenset({frozenset({"GBR", "FRA", "RUS"}), frozenset({"AUH", "DEU
 # (no events), so the other mechanisms do not change the reading; the balance rate is
 # sampled from its prior per replication.
 # A decade of drift (1904-01 + 120 months = 1914-01).
-RUN = ("replications=20", "horizon_months=120")
+RUN = ("replications=20", "horizon_months=120", "weights=prior")
 
 
 def partition(groups) -> frozenset:

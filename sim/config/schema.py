@@ -81,13 +81,14 @@ Mechanisms.__module__ = __name__
 class Outcome(_Frozen):
     """How the partnership of ``pair`` is judged: rupture is an event (``rupture_months``
     consecutive months with the index below ``rupture_threshold``); the pair holds if it
-    has not ruptured by the horizon. The thresholds come from the Sino-Soviet split
-    (docs/validation.md) and are not tuned per scenario."""
+    has not ruptured by the horizon. The defaults are fixed once from the Sino-Soviet split
+    by the procedure of ``sim.history.thresholds`` (docs/validation.md) and are not tuned
+    per scenario."""
 
     pair: tuple[str, str] = ("CHN", "RUS")
-    rupture_threshold: float = Field(0.25, gt=0, lt=1, description="partnership index below which a month counts "
+    rupture_threshold: float = Field(0.65, gt=0, lt=1, description="partnership index below which a month counts "
                                      "towards rupture (the pair holds unless it ruptures) [index]")
-    rupture_months: int = Field(6, ge=1, le=1200, description="consecutive months below the rupture threshold that "
+    rupture_months: int = Field(7, ge=1, le=1200, description="consecutive months below the rupture threshold that "
                                 "make a rupture [month]")
 
 
@@ -157,6 +158,10 @@ class SimConfig(_Frozen):
     outcome: Outcome = Outcome()
     events: dict[str, Event] = Field(default_factory=dict)
     output: Output = Output()
+    weights: Literal["posterior", "prior"] = Field(
+        "posterior", description="where the calibrated dynamics coefficients come from: each replication draws one "
+        "particle of the shipped posterior (sim/history/posterior/), or samples every prior range; a coefficient "
+        "the configuration sets explicitly keeps that value or range")
 
     @model_validator(mode="after")
     def _consistent(self) -> SimConfig:

@@ -15,9 +15,17 @@ Modules, in dependency order:
 * ``cases``     -- alliance cases built from cited facts (Sino-Soviet 1950-69,
   China-Russia 2014-25) and their rupture/hold outcomes;
 * ``stylized``  -- direction checks from alliance research;
+* ``thresholds`` -- the rupture threshold and duration, fixed once from the Sino-Soviet
+  hindcast (the schema's ``Outcome`` defaults);
+* ``posterior`` -- the posterior sample's file and the per-replication particle draw
+  (read by ``sim.compile``; needs no pyabc);
+* ``balance_fit`` -- calibration stage 1: the balance rate from the COW fit pairs;
+* ``abc``       -- calibration stage 2: ABC-SMC (pyabc) on the alliance cases;
+* ``calibration``, ``diagnostics`` -- the whole calibration (``python -m sim.calibrate``)
+  and its figures;
 * ``scorecard`` -- the validation table (``python -m sim.validate``);
-* ``render``, ``docs`` -- YAML and Markdown of the generated files and of the
-  generated blocks of docs/validation.md.
+* ``render``, ``docs``, ``cli`` -- YAML and Markdown of the generated files, the generated
+  blocks of docs/validation.md, the commands' argument parser.
 """
 
 from sim.history.forecast import forecast_signed

@@ -2,7 +2,7 @@
 
 A case is a facts file ``sim/history/cases/<case>.facts.yaml`` (format: the header of
 ``sino_soviet_1950_1969.facts.yaml``). Every fact has a date, a paraphrase, its sources
-and what it sets: initial values, an event, or ``no_field`` (what today's model cannot
+and what it sets: initial values, an event, or ``no_field`` (what the model cannot
 express). From it:
 
 * ``build_config(case)`` — the model configuration (a dict that ``SimConfig`` validates):
@@ -152,6 +152,7 @@ class Hold(_Strict):
     sources: tuple[str, ...] = Field(min_length=1)
     evidence: EvidenceIds = ()
     dependency_check: Check | None = None
+    gap_check: Check | None = None  # target relations.A.B: alignment - trust of that dyad at the end
 
 
 class Case(_Strict):
@@ -355,13 +356,15 @@ def pair_outcome(traj, a: int, b: int, outcome) -> tuple[np.ndarray, np.ndarray]
 
 
 def run_case(case: Case, replications: int, seed: int = 0, mechanisms: dict | None = None,
-             final: tuple[str, ...] = ()) -> CaseOutcome:
+             final: tuple[str, ...] = (), weights: str = "posterior") -> CaseOutcome:
     """Run ``case`` for ``replications`` replications (see ``CaseOutcome``).
 
-    ``final``: dyad targets ``relations.A.B.<trust|support|dependency|alignment>`` whose
-    values at the last month are kept.
+    ``final``: dyad targets ``relations.A.B.<trust|support|dependency|alignment|affinity>``
+    whose values at the last month are kept; ``weights``: ``posterior`` or ``prior``
+    (``SimConfig.weights``).
     """
-    cfg = case_config(case, replications=replications, seed=seed, mechanisms=dict(mechanisms or {}))
+    cfg = case_config(case, replications=replications, seed=seed, mechanisms=dict(mechanisms or {}),
+                      weights=weights)
     roster = list(cfg.actors)
     a, b = (roster.index(code) for code in case.pair)
     out = cfg.outcome

@@ -17,6 +17,12 @@ from sim.history.render import markdown_table
 from sim.history.scorecard import Scorecard, comparisons_markdown, to_markdown
 
 FINGERPRINT = re.compile(r"<!-- fingerprint: ([0-9a-f]+) -->")
+# The names of ``static_blocks`` (a test checks the two agree), so that tests can be
+# collected without computing them.
+STATIC_BLOCKS = ("thresholds", "calibration", "calibration_generations", "calibration_terms", "split", "encode",
+                 "rivals", "pre_wwi_capabilities", *(f"{name}_{part}" for name in cases_mod.CASES
+                                                    for part in ("facts", "sources", "capabilities")),
+                 *(f"{name}_markers" for name in cases_mod.CASES if cases_mod.load_case(name).rupture is not None))
 
 
 def _block_pattern(name: str) -> re.Pattern:
@@ -91,9 +97,9 @@ def encode_table() -> str:
         v = spec.get(field, NO_TIE[field])
         return v["value"] if isinstance(v, dict) else v
 
-    rows = [[label, *(f"{value(spec, f):g}" for f in ("trust", "affinity", "rivalry")), f"{2 * value(spec, 'trust') - 1:g}"]
+    rows = [[label, *(f"{value(spec, f):g}" for f in ("affinity", "trust", "rivalry"))]
             for label, spec in (("+1 (positive tie)", TIE[1]), ("-1 (negative tie)", TIE[-1]), ("no tie", {}))]
-    return markdown_table(("snapshot tie", "trust", "affinity", "rivalry", "signed 2·trust − 1"), rows)
+    return markdown_table(("snapshot tie", "affinity (the signed relation)", "trust", "rivalry"), rows)
 
 
 def rivals_table() -> str:
@@ -106,9 +112,62 @@ def rivals_table() -> str:
             + f"\nThe sign given to pairs without a tie (`no_tie_sign`): {learnt['no_tie_sign']:+g}.\n")
 
 
+def thresholds_table() -> str:
+    """The result of the thresholds procedure (``sim.history.thresholds``)."""
+    from sim.history.thresholds import ALLIANCE, MAX_SPURIOUS, REPLICATIONS, RUPTURED, fixed_thresholds
+
+    t = fixed_thresholds()
+    rows = [
+        ["rupture threshold θ_R (`outcome.rupture_threshold`)", f"{t.rupture_threshold:g}",
+         f"maximises Youden's J = {t.youden_j:.3f}: {t.below_after_rupture:.1%} of the months {RUPTURED[0]}..{RUPTURED[1]} "
+         f"below it, {t.below_in_alliance:.1%} of the months {ALLIANCE[0]}..{ALLIANCE[1]}"],
+        ["rupture duration L (`outcome.rupture_months`)", f"{t.rupture_months}",
+         f"the fewest months with at most {MAX_SPURIOUS:.0%} of replications rupturing in the alliance years "
+         f"({t.spurious:.1%})"],
+        ["median index, alliance years", f"{t.alliance_median:.3f}", f"{ALLIANCE[0]}..{ALLIANCE[1]}"],
+        ["median index, after the material rupture", f"{t.ruptured_median:.3f}", f"{RUPTURED[0]}..{RUPTURED[1]}"],
+        ["ruptured by the public break", f"{t.ruptured_by_public_break:.1%}", f"by {RUPTURED[1]}, at θ_R and L"],
+        ["median rupture month", t.median_rupture or "none", "at θ_R and L"],
+    ]
+    return (f"Point-value hindcast of the Sino-Soviet case, {REPLICATIONS} replications, seed 0.\n\n"
+            + markdown_table(("quantity", "value", "what it rests on"), rows))
+
+
+def calibration_blocks() -> dict[str, str]:
+    """The shipped posterior: its table, its generations, the balance stage, the terms."""
+    from sim.history.calibration import mean_term_scores_of, posterior_markdown
+    from sim.history.posterior import load_posterior
+
+    sample = load_posterior()
+    meta = sample.meta
+    gens = markdown_table(("generation", "epsilon", "particles", "simulations", "acceptance"),
+                          [[str(g["t"]), f"{g['epsilon']:.4f}", str(g["particles"]), str(g["simulations"]),
+                            f"{g['particles'] / g['simulations']:.3f}"] for g in meta["generations"]])
+    ess = 1.0 / float((sample.weights ** 2).sum())
+    terms = mean_term_scores_of(sample)
+    term_rows = [[f"`{t['name']}`", t["case"].replace("_", " "), t["meaning"], f"{t['observed']:g}", f"{t['weight']:g}",
+                  f"{terms['prior'][t['name']]:.3f}", f"{terms['posterior'][t['name']]:.3f}"] for t in meta["terms"]]
+    balance = meta["balance_stage"]
+    edges, mass = balance["edges"], balance["mass"]
+    best = max(range(len(mass)), key=lambda k: mass[k])
+    head = (f"`{meta['command']}`, seed {meta['seed']}: {meta['budget']['particles']} particles x "
+            f"{meta['budget']['generations']} generations, {meta['budget']['replications']} replications per particle "
+            f"and case, {meta['budget']['cells']} balance-rate cells; effective sample size of the last generation "
+            f"{ess:.0f}; pyabc {meta['pyabc']}; fingerprints: data `{meta['fingerprints']['data']}`, model "
+            f"`{meta['fingerprints']['model']}`.\n\n")
+    cow = (f"The COW stage puts {mass[best]:.1%} of the balance rate's mass in the cell "
+           f"[{edges[best]:.4g}, {edges[best + 1]:.4g}] (of {len(mass)} cells over [{edges[0]:g}, {edges[-1]:g}]).\n")
+    return {"calibration": head + posterior_markdown(sample) + "\n", "calibration_generations": gens,
+            "calibration_terms": markdown_table(("term", "case", "statistic", "history", "weight",
+                                                 "mean score, prior", "mean score, posterior"), term_rows) + "\n" + cow}
+
+
 def static_blocks() -> dict[str, str]:
-    """Every generated block except the scorecard (cheap: no simulation)."""
+    """Every generated block except the scorecard (no simulation but the thresholds'
+    hindcast of one case)."""
     out = {
+        "thresholds": thresholds_table(),
+        **calibration_blocks(),
         "split": split_table(),
         "encode": encode_table(),
         "rivals": rivals_table(),

@@ -5,13 +5,16 @@ rosters (``conf/roster/pre_wwi_*.yaml``) and ``forecast_signed``. It is a modell
 judgement, the same for every pair, actor and snapshot, and it applies to both
 directions of a pair:
 
-=================  ===========  ==============  ===========  ==========
-snapshot tie       trust τ      signed 2τ − 1   affinity f   rivalry r
-=================  ===========  ==============  ===========  ==========
-+1 (positive)      0.80         +0.6            +0.5         0.1
-−1 (negative)      0.15         −0.7            −0.5         0.5
-no tie             0.50         0               0            0.1
-=================  ===========  ==============  ===========  ==========
+=================  ==============================  ===========  ==========
+snapshot tie       affinity f (signed relation)    trust τ      rivalry r
+=================  ==============================  ===========  ==========
++1 (positive)      +0.5                            0.80         0.1
+−1 (negative)      −0.5                            0.15         0.5
+no tie             0                               0.50         0.1
+=================  ==============================  ===========  ==========
+
+The forecast reads the sign of affinity (model v2: the signed relation that structural
+balance polarises); trust and rivalry set the rest of the dynamics.
 
 Where nothing better is known:
 

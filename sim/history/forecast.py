@@ -5,9 +5,9 @@ The snapshot is encoded as a configuration (``sim.history.encode``), compiled
 in batches small enough for 130-actor networks (``sim.history.engine``). ``positive_tie`` then reads, per
 replication, the sign of the pair's signed relation at the horizon.
 
-Today's model (v1) carries the signed relation in trust: x_ij = 2 τ_ij − 1 (the quantity
-its structural-balance drift acts on, docs/model.md §7.4). In v2 (issue 12) it becomes the
-dynamic dyad state ``affinity`` in [−1, 1]; ``signed_relation`` is the one line to change.
+The signed relation is the dyad state ``affinity`` in [−1, 1] that structural balance
+polarises (model v2, docs/model.md §7.7); it moves by balance alone, so a forecast depends
+on the balance rate only (``sim.history.balance_fit``).
 """
 
 from __future__ import annotations
@@ -39,14 +39,19 @@ def positive_tie(traj: Trajectories) -> np.ndarray:
     A replication with x_ab + x_ba exactly 0 (a pair nothing has moved from neutral)
     counts one half: it says nothing about the sign.
     """
-    x = signed_relation(traj)
+    return tie_probability(signed_relation(traj))
+
+
+def tie_probability(x: np.ndarray) -> np.ndarray:
+    """[N, N] share of the replications of ``x`` [R, N, N] with x_ab + x_ba > 0 (ties at
+    exactly 0 count one half)."""
     total = x + np.swapaxes(x, 1, 2)
     return (total > 0).mean(axis=0) + 0.5 * (total == 0).mean(axis=0)
 
 
 def forecast_config(network: SignedNetwork, months: int, seed: int, replications: int, *,
                     dynamics: Mapping | None = None, mechanisms: Mapping | None = None,
-                    capability: Mapping | None = None) -> SimConfig:
+                    capability: Mapping | None = None, weights: str = "posterior") -> SimConfig:
     """The validated configuration ``forecast_signed`` runs (see ``encode``)."""
     for key, value, low, high in (("months", months, 1, MAX_MONTHS), ("replications", replications, 1, 10_000_000),
                                   ("seed", seed, 0, 2**62)):
@@ -58,6 +63,7 @@ def forecast_config(network: SignedNetwork, months: int, seed: int, replications
         "horizon_months": int(months),
         "dynamics": dict(dynamics or {}),
         "mechanisms": dict(mechanisms or {}),
+        "weights": weights,
     }
     try:
         return SimConfig.model_validate(raw)
@@ -85,7 +91,8 @@ def forecast_network(network: SignedNetwork, months: int = 48, seed: int = 0, re
 
 def forecast_signed(nodes: Sequence[str], edges: Iterable, months: int = 48, seed: int = 0,
                     replications: int = 100, *, dynamics: Mapping | None = None,
-                    mechanisms: Mapping | None = None, capability: Mapping | None = None) -> dict[Pair, float]:
+                    mechanisms: Mapping | None = None, capability: Mapping | None = None,
+                    weights: str = "posterior") -> dict[Pair, float]:
     """P(positive tie) after ``months`` for every unordered pair of ``nodes``.
 
     ``nodes``: actor codes (``^[A-Z][A-Z0-9_]{1,11}$``; COW's three-letter codes qualify
@@ -103,4 +110,4 @@ def forecast_signed(nodes: Sequence[str], edges: Iterable, months: int = 48, see
     """
     network = signed_network(nodes, edges)
     return forecast_network(network, months, seed, replications, dynamics=dynamics, mechanisms=mechanisms,
-                            capability=capability)
+                            capability=capability, weights=weights)

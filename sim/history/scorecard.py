@@ -1,8 +1,10 @@
 """The validation scorecard: every case and metric, the model's score and the rivals'.
 
 ``build_scorecard(budget, seed)`` computes one table (``Scorecard.rows``), each row a case
-and metric with the model's value under each setting of ``SETTINGS``, the rivals' values
-and the reference (what history or the literature says). Cases, in order:
+and metric with the model's value under each setting of ``SETTINGS`` (model v2 at its
+posterior and at its prior), the rivals' values and the reference (what history or the
+literature says). The ``split`` column says whether a row is held out or in-sample (a
+calibration target of ``sim.calibrate``). Cases, in order:
 
 1. COW signed networks: forecasts of window t+4 from window t on the scored pairs of
    ``sim.history.split`` (existing ties, flips, new ties; ``sim.history.cow``), against
@@ -13,9 +15,11 @@ and the reference (what history or the literature says). Cases, in order:
 3. pre-1914 Europe as bloc recovery: the 1914 blocs after 120 months from each snapshot,
    against the least-frustrated split of the snapshot itself (no dynamics at all);
 4. the Sino-Soviet alliance 1950-1969: P(rupture by each score year), median rupture
-   year and Brier score against the reference rupture marker, against "nothing changes";
+   year and Brier score against the reference rupture marker, against "nothing changes"
+   (in-sample: the calibration fits this case);
 5. China-Russia 2014-2025: P(holds to the end), P(rupture), Russia's dependency on China
-   at the end, against "nothing changes";
+   at the end (in-sample), and the public-private gap of Russia towards China (not
+   fitted), against "nothing changes";
 6. direction checks from alliance research (``sim.history.stylized``).
 
 Nothing here is a threshold on a result: the table reports what the model says.
@@ -34,7 +38,7 @@ import numpy as np
 import sim
 from sim.blocs import landscape_minima, leading_eigenvector_split
 from sim.history import cases as cases_mod
-from sim.history import pre_wwi, rivals, split, stylized
+from sim.history import balance_fit, pre_wwi, rivals, split, stylized
 from sim.history.cow import CATEGORIES, evaluate
 from sim.history.data import load_pre_wwi
 from sim.history.forecast import forecast_network
@@ -44,13 +48,18 @@ from sim.history.signed import SignedNetwork
 from sim.outcomes import wilson_interval
 
 SETTINGS = {
-    "model": {},
-    "model, balance only": {"trust": False},
+    "model (posterior)": "posterior",
+    "model (prior)": "prior",
 }
 SETTING_NOTES = {
-    "model": "today's model (v1) with every mechanism on and the schema's default dynamics",
-    "model, balance only": "v1 with the Bayesian trust learning off (mechanisms.trust=false): trust moves only by the structural-balance drift",
+    "model (posterior)": "model v2 with every mechanism on; each replication draws one particle of the shipped "
+                         "posterior (weights=posterior, the default of every run)",
+    "model (prior)": "model v2 with every mechanism on; each replication samples every coefficient from its prior "
+                     "range (weights=prior): the model before calibration",
 }
+# What each part of the card is, for the calibration: fitted rows are in-sample.
+FITTED = "in-sample (calibration target)"
+HELD_OUT = "held out"
 RIVALS = ("persistence", "all positive", "triad rule", "fitted rates", "nothing changes", "static split")
 COLUMNS = ("case", "metric", "split", *SETTINGS, *RIVALS, "reference")
 METRICS = (("balanced accuracy", "balanced_accuracy"), ("MCC", "mcc"), ("Brier score", "brier"), ("signs right", "hits"))
@@ -163,10 +172,14 @@ def to_markdown(card: Scorecard) -> str:
 # -- 1-2. signed-network forecasts -------------------------------------------------------
 
 
-def _model_forecaster(months: int, seed: int, replications: int, mechanisms: dict,
+def _model_forecaster(months: int, seed: int, replications: int, weights: str,
                       capability: dict | None = None) -> Callable:
+    """The model's signed-network forecast. The signed relation moves by balance alone, so
+    every other mechanism is switched off for speed: the same forecast (tested,
+    tests/test_calibration.py)."""
     def forecast(source: SignedNetwork, pairs):
-        p = forecast_network(source, months, seed, replications, mechanisms=mechanisms, capability=capability)
+        p = forecast_network(source, months, seed, replications, mechanisms=balance_fit.BALANCE_ONLY,
+                             capability=capability, weights=weights)
         return np.array([p[q] for q in pairs])
 
     return forecast
@@ -201,10 +214,10 @@ def cow_rows(budget: Budget, seed: int) -> tuple[list[Row], dict]:
     fit = [(p.source.network, p.target.network) for p in split.window_pairs("fit")]
     scored = split.window_pairs("score")
     rival_fns, learnt = rivals.rivals(fit)
-    forecasters = {name: _model_forecaster(split.MONTHS, seed, budget.cow, mech) for name, mech in SETTINGS.items()}
+    forecasters = {name: _model_forecaster(split.MONTHS, seed, budget.cow, w) for name, w in SETTINGS.items()}
     forecasters |= {name: fn for name, fn in rival_fns.items()}
     results = evaluate(forecasters, [(p.source.network, p.target.network) for p in scored])
-    text = f"fit ≤ {split.FIT_LAST_YEAR}, score ≥ {split.SCORE_FIRST_YEAR} ({len(scored)} pairs)"
+    text = f"{HELD_OUT}: fit ≤ {split.FIT_LAST_YEAR}, score ≥ {split.SCORE_FIRST_YEAR} ({len(scored)} pairs)"
     details = {
         "split": {role: [p.label for p in split.window_pairs(role)] for role in split.ROLES},
         "months": split.MONTHS,
@@ -222,10 +235,10 @@ def pre_wwi_forecast_rows(budget: Budget, seed: int) -> tuple[list[Row], dict]:
     rows = []
     for year in pre_wwi.FORECAST_TO:
         months = 12 * (year - pre_wwi.FORECAST_FROM)
-        forecasters = {name: _model_forecaster(months, seed, budget.pre_wwi, mech, pre_wwi.capabilities())
-                       for name, mech in SETTINGS.items()} | rival_fns
+        forecasters = {name: _model_forecaster(months, seed, budget.pre_wwi, w, pre_wwi.capabilities())
+                       for name, w in SETTINGS.items()} | rival_fns
         results = evaluate(forecasters, [(source, case.snapshot(year).network)])
-        rows += _forecast_rows("pre-1914 Europe", f"from {pre_wwi.FORECAST_FROM} to {year} ({months} months)",
+        rows += _forecast_rows("pre-1914 Europe", f"{HELD_OUT}: from {pre_wwi.FORECAST_FROM} to {year} ({months} months)",
                                results, (("signs right", "hits"), ("Brier score", "brier")))
     return rows, {"rivals_learnt_on_snapshots_to_1891": learnt}
 
@@ -244,9 +257,9 @@ def bloc_rows(budget: Budget) -> list[Row]:
     for snap in case.snapshots:
         net = snap.network
         values = {}
-        for name, mech in SETTINGS.items():
+        for name, weights in SETTINGS.items():
             overrides = [f"roster=pre_wwi_{snap.year}", "horizon_months=120", f"replications={budget.blocs}",
-                         *(f"mechanisms.{k}={str(v).lower()}" for k, v in mech.items())]
+                         f"weights={weights}"]
             blocs = sim.run(None, overrides=overrides, progress=False).summary()["blocs"]
             values[name] = recovered(blocs["landscape"]["groups"]) and recovered(blocs["eigenvector"]["groups"])
         index = {code: k for k, code in enumerate(net.nodes)}
@@ -259,7 +272,7 @@ def bloc_rows(budget: Budget) -> list[Row]:
         eigen = [[n for n, lab in zip(net.nodes, split_labels) if lab == k] for k in (0, 1)]
         values["static split"] = len(lowest) == 1 and recovered(lowest[0].groups(list(net.nodes))) and recovered(eigen)
         expected = snap.year >= 1904
-        rows.append(Row("pre-1914 Europe", f"1914 blocs recovered from {snap.year}", "120 months of dynamics",
+        rows.append(Row("pre-1914 Europe", f"1914 blocs recovered from {snap.year}", f"{HELD_OUT}: 120 months of dynamics",
                         values, f"history: {'yes' if expected else 'no'} (only once the Entente Cordiale exists)",
                         scores={k: float(v) for k, v in values.items()}, better="closer",
                         truth=(float(expected), float(expected))))
@@ -279,8 +292,8 @@ def sino_soviet_rows(budget: Budget, seed: int) -> tuple[list[Row], dict]:
     case = cases_mod.load_case("sino_soviet_1950_1969")
     ref = case.rupture.markers[case.rupture.reference]
     ref_year = int(ref.date[:4])
-    runs = {name: cases_mod.run_case(case, budget.cases, seed, mech) for name, mech in SETTINGS.items()}
-    text = f"{case.start} to {case.end}, dated events"
+    runs = {name: cases_mod.run_case(case, budget.cases, seed, weights=w) for name, w in SETTINGS.items()}
+    text = f"{FITTED}: {case.start} to {case.end}, dated events"
     rows = []
     for year in case.score_years:
         truth = float(ref_year <= year)
@@ -309,12 +322,18 @@ def sino_soviet_rows(budget: Budget, seed: int) -> tuple[list[Row], dict]:
 
 def china_russia_rows(budget: Budget, seed: int) -> tuple[list[Row], dict]:
     case = cases_mod.load_case("china_russia_2014_2025")
-    check = case.hold.dependency_check
-    runs = {name: cases_mod.run_case(case, budget.cases, seed, mech, final=(check.target,))
-            for name, mech in SETTINGS.items()}
-    start_value = cases_mod.case_config(case).relation(*check.target.split(".")[1:]).lo
+    check, gap = case.hold.dependency_check, case.hold.gap_check
+    gap_targets = (f"{gap.target}.alignment", f"{gap.target}.trust")
+    runs = {name: cases_mod.run_case(case, budget.cases, seed, final=(check.target, *gap_targets), weights=w)
+            for name, w in SETTINGS.items()}
+    start = cases_mod.case_config(case)
+    start_value = start.relation(*check.target.split(".")[1:]).lo
+    start_gap = start.relation(*gap.target.split(".")[1:], "alignment").lo - start.relation(
+        *gap.target.split(".")[1:], "trust").lo
     year = case.score_years[-1]
-    text = f"{case.start} to {case.end}, dated events"
+    text = f"{FITTED}: {case.start} to {case.end}, dated events"
+    gaps = {name: float(np.median(o.final[gap_targets[0]] - o.final[gap_targets[1]])) for name, o in runs.items()} \
+        | {"nothing changes": start_gap}
     ids = ", ".join(case.hold.evidence)
     dependency = {name: float(np.median(o.final[check.target])) for name, o in runs.items()} | {"nothing changes": start_value}
     rows = [
@@ -331,6 +350,10 @@ def china_russia_rows(budget: Budget, seed: int) -> tuple[list[Row], dict]:
         Row(case.title, f"median {check.target.removeprefix('relations.')} in {case.end}", text, dependency,
             f"sources: {check.range[0]:g}–{check.range[1]:g} ({', '.join(check.evidence)})",
             scores=dependency, better="closer", truth=tuple(check.range)),
+        Row(case.title, f"median public-private gap {gap.target.removeprefix('relations.')} in {case.end}",
+            f"{HELD_OUT}: not a calibration target", gaps,
+            f"sources: positive, public alignment above private trust ({', '.join(gap.evidence)})",
+            scores=gaps, better="closer", truth=(1e-9, 1.0)),
     ]
     return rows, {}
 
@@ -342,17 +365,20 @@ def check_rows(budget: Budget, seed: int) -> list[Row]:
     rows = []
     for check in stylized.CHECKS:
         values = {}
-        for name, mech in SETTINGS.items():
-            r = stylized.run_check(check, budget.checks, seed, mech)
+        for name, weights in SETTINGS.items():
+            r = stylized.run_check(check, budget.checks, seed, weights=weights)
             if check.reference is not None:
-                values[name] = r.value
+                t = r.by_type
+                fmt_share = lambda v: "–" if v is None else f"{v:.3f}"  # noqa: E731
+                values[name] = (f"{r.value:.3f} (reliable {fmt_share(t['reliable'])}, opportunist "
+                                f"{fmt_share(t['opportunist'])}; {t['share_reliable']:.2f} reliable)")
             else:
                 values[name] = f"{r.value:+.3f} [{r.d_index:+.3f}]: {r.verdict}"
-        metric = ("share of replications honoured (proxy)" if check.reference is not None
+        metric = ("share of replications honoured" if check.reference is not None
                   else "ΔP(rupture) [Δ final index], paired")
         ref = f"{check.reference:g}: {check.source}" if check.reference is not None else f"{check.expectation} ({check.source})"
         rows.append(Row("direction checks", f"{check.name}: {metric}",
-                        f"shock at month {stylized.SHOCK_MONTH}, {stylized.HORIZON} months", values, ref))
+                        f"{HELD_OUT}: shock at month {stylized.SHOCK_MONTH}, {stylized.HORIZON} months", values, ref))
     return rows
 
 
@@ -436,14 +462,15 @@ def fingerprint(budget: Budget, seed: int) -> str:
 
 
 def _probe() -> str:
-    """Rounded outputs of small runs of the model under every setting."""
+    """Rounded outputs of small runs of the model under every setting (the posterior
+    setting reads the shipped posterior file, so a new posterior changes the probe)."""
     source = load_pre_wwi().snapshot(pre_wwi.FORECAST_FROM).network
     case = cases_mod.load_case("sino_soviet_1950_1969")
     parts = []
-    for mech in SETTINGS.values():
-        p = forecast_network(source, 24, 0, 8, mechanisms=mech)
+    for weights in SETTINGS.values():
+        p = forecast_network(source, 24, 0, 8, weights=weights)
         parts.append(repr(sorted((k, round(v, 9)) for k, v in p.items())))
-        parts.append(repr(cases_mod.run_case(case, 8, 0, mech).ruptured_at.tolist()))
+        parts.append(repr(cases_mod.run_case(case, 8, 0, weights=weights).ruptured_at.tolist()))
     return "|".join(parts)
 
 
