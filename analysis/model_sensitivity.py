@@ -54,7 +54,7 @@ def model_sensitivity(points: int = 64, replications: int = 100, seed: int = 0) 
     from sim.runinfo import package_version
     from sim.sweep import parse_sweep, run_sweep
 
-    config = load_config("baseline", [f"replications={replications}", f"seed={seed}"])
+    config = load_config("baseline", [f"replications={replications}", f"seed={seed}", "weights=prior"])
     ranges = swept_parameters(config)
     spec = parse_sweep({"method": "sobol", "points": points, "calc_second_order": False,
                         "parameters": _nested(ranges)})

@@ -9,8 +9,6 @@ the calibration itself records (``calibration.json``: the COW stage, the ABC sta
 diagnostics).
 
     python -m benchmarks.bench_calibration [--quick]
-
-Add it to ``benchmarks/run_all.py`` by appending ``"calibration"`` to ``BENCHMARKS``.
 """
 
 from __future__ import annotations

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import importlib.util
 import json
 import os
 import sys
@@ -23,8 +22,6 @@ from benchmarks._common import Row, machine_info, markdown_table, print_table
 
 BENCHMARKS = ("core_vs_mesa", "throughput", "reference", "batched", "calibration", "parallel", "scaling", "memory",
               "end_to_end")
-# Benchmarks another change adds; until their module exists run_all says so in the table.
-PENDING = {"calibration": "benchmarks/bench_calibration.py (the ABC calibration's simulator calls) not added yet"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -45,10 +42,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"running {name} ...", file=sys.stderr, flush=True)
         start = time.perf_counter()
         try:
-            if name in PENDING and importlib.util.find_spec(f"benchmarks.bench_{name}") is None:
-                rows.append(Row(name, 0.0, "", "", None, note=PENDING[name], shown="not run"))
-            else:
-                rows += importlib.import_module(f"benchmarks.bench_{name}").run(quick=args.quick)
+            rows += importlib.import_module(f"benchmarks.bench_{name}").run(quick=args.quick)
         except Exception:  # noqa: BLE001 - report every failing benchmark, run the others
             failed.append(name)
             traceback.print_exc()

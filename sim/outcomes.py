@@ -4,14 +4,16 @@ The index and the rupture rule are stated once, in ``sim.kernels.reduce``
 (``partnership``, ``first_rupture``); the functions here apply them over replications:
 
 * partnership index   I_ab(t) = ½ √(τ_ab τ_ba) + ½ √(s_ab s_ba)          in [0, 1]
-* rupture             an event: ``months`` consecutive months with I < rupture threshold;
-                      the rupture month is the first month of that run
+* retained share      R_ab(t) = I_ab(t) / max_{s<=t} I_ab(s): what the index keeps of its
+                      running peak (1 if the peak is 0)
+* rupture             an event: ``months`` consecutive months with R < rupture threshold
+                      (a peak-to-trough rule); the rupture month is the first month of that run
 * holds               no rupture by the horizon T, so P(holds) = S(T) by construction
 * P(holds)            share of replications that hold, Wilson 95% interval
 * survival            S(t) = share of replications not ruptured by month t
-* weakest hold        m_r: the highest threshold at which replication r would not rupture,
+* weakest hold        m_r: the highest threshold (on R) at which replication r would not rupture,
                       so P(holds) at threshold theta is the share with m_r >= theta (a curve)
-* censored            not ruptured, but below the threshold for the last (< months) months
+* censored            not ruptured, but R below the threshold for the last (< months) months
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import math
 
 import numpy as np
 
-from sim.kernels.reduce import pair_index, rupture_months, weakest_holds
+from sim.kernels.reduce import pair_index, retained_shares, rupture_months, weakest_holds
 
 NO_RUPTURE = -1
 
@@ -32,8 +34,23 @@ def partnership_index(dyad: np.ndarray, a: int, b: int) -> np.ndarray:
     return out
 
 
+def running_peak(index: np.ndarray) -> np.ndarray:
+    """[R, T+1] the highest index of months 0..t of each series (the peak of ``retained``)."""
+    return np.maximum.accumulate(index, axis=1)
+
+
+def retained_share(index: np.ndarray) -> np.ndarray:
+    """R over [R, T+1]: the share of its running peak that each index series keeps."""
+    index = np.ascontiguousarray(index, dtype=np.float64)
+    out = np.empty_like(index)
+    for row, series in zip(out, index):
+        retained_shares(series, row)
+    return out
+
+
 def rupture_month(index: np.ndarray, threshold: float, months: int) -> np.ndarray:
-    """[R] first month of the first run of ≥ ``months`` months with index < threshold, or -1.
+    """[R] first month of the first run of ≥ ``months`` months with the retained share of
+    the index [R, T+1] below ``threshold``, or -1.
 
     Month 0 (the initial state) is not judged: runs are counted over months 1..T.
     """
@@ -60,9 +77,9 @@ def hold_curve(weakest: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
 
 
 def censored(index: np.ndarray, ruptured_at: np.ndarray, threshold: float) -> np.ndarray:
-    """[R] bool: held, but the index is below the threshold at the horizon (a run too
-    short to count yet: right-censored at the horizon)."""
-    return (ruptured_at == NO_RUPTURE) & (index[:, -1] < threshold)
+    """[R] bool: held, but the retained share of the index [R, T+1] is below the threshold
+    at the horizon (a run too short to count yet: right-censored at the horizon)."""
+    return (ruptured_at == NO_RUPTURE) & (retained_share(index)[:, -1] < threshold)
 
 
 def wilson_interval(successes: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.aggregate import month_dates
+from sim.outcomes import running_peak
 
 if TYPE_CHECKING:
     from sim.results import Results
@@ -120,12 +121,13 @@ def plot_partnership_band(results: Results, ax=None):
         ax.fill_between(x, frame["index_q05"], frame["index_q95"], color=PALETTE[0], alpha=0.15, lw=0, label="5–95% of replications")
         ax.fill_between(x, frame["index_q25"], frame["index_q75"], color=PALETTE[0], alpha=0.3, lw=0, label="25–75%")
         ax.plot(x, frame["index_q50"], color=PALETTE[0], lw=1.8, label="median")
-        ax.axhline(out.rupture_threshold, color=PALETTE[3], ls=":", lw=1.2,
-                   label=f"rupture threshold {out.rupture_threshold:g} ({out.rupture_months} months in a row)")
+        level = out.rupture_threshold * np.median(running_peak(results.pair_index), axis=0)
+        ax.plot(x, level, color=PALETTE[3], ls=":", lw=1.2,
+                label=f"rupture level: {out.rupture_threshold:g} × running peak (median; {out.rupture_months} months in a row)")
         _mark_events(ax, results)
         lo, hi = results.p_hold_ci
         ax.text(1.02, 0.45, f"P(holds) = {results.p_hold:.3f}\n95% CI {lo:.3f}–{hi:.3f}\n\nholds: no rupture\n"
-                f"({out.rupture_months} months below {out.rupture_threshold:g})\nby month {results.config.horizon_months}",
+                f"({out.rupture_months} months below\n{out.rupture_threshold:g} of its peak)\nby month {results.config.horizon_months}",
                 transform=ax.transAxes, ha="left", va="top",
                 fontsize=8, bbox={"boxstyle": "round,pad=0.4", "fc": "white", "ec": "#999999"})
         ax.set_ylim(0, 1)
@@ -158,7 +160,7 @@ def plot_survival(results: Results, ax=None):
         at_risk = int(results.censored.sum())
         ax.plot([x.iloc[-1]], [s_end], marker="|", ms=14, mew=2, color="black", ls="none",
                 label=f"censored at the horizon: {int(results.holds.sum())} of {n} not ruptured, "
-                      f"{at_risk} of them below the threshold")
+                      f"{at_risk} of them below the threshold × peak")
         lo, hi = results.p_hold_ci
         p = results.p_hold
         beside = x.iloc[-1] + (x.iloc[-1] - x.iloc[0]) * 0.03
@@ -172,7 +174,7 @@ def plot_survival(results: Results, ax=None):
         ax.annotate(textwrap.fill(
             f"P(holds) = S({horizon}) = {s_end:.3f} by definition: a replication holds if it has not ruptured by the "
             f"horizon. {at_risk} of {n} replications held with the index below {results.config.outcome.rupture_threshold:g} "
-            f"for fewer than {months} months at the end: censored, their fate after the horizon unknown.", KEY_WIDTH),
+            f"of its running peak for fewer than {months} months at the end: censored, their fate after the horizon unknown.", KEY_WIDTH),
             xy=(0, 0), xycoords="axes fraction", xytext=(0, -28),
             textcoords="offset points", va="top", fontsize=7, color="#333333")
         ax.set_ylim(0, 1.02)
@@ -200,12 +202,12 @@ def plot_hold_curve(results: Results, ax=None):
         ax.fill_between(curve["threshold"], curve["p_hold_lo"], curve["p_hold_hi"], step="post", color=PALETTE[0],
                         alpha=0.2, lw=0, label="Wilson 95% band")
         ax.step(curve["threshold"], curve["p_hold"], where="post", color=PALETTE[0], lw=1.8,
-                label=f"P(holds): no {out.rupture_months}-month run below the threshold")
+                label=f"P(holds): no {out.rupture_months}-month run below the threshold × running peak")
         ax.axvline(out.rupture_threshold, color=PALETTE[3], ls=":", lw=1.2,
                    label=f"configured threshold {out.rupture_threshold:g}: P(holds) = {results.p_hold:.3f}")
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1.02)
-        ax.set_xlabel(f"rupture threshold on the {a}–{b} partnership index")
+        ax.set_xlabel(f"rupture threshold: share of its running peak the {a}–{b} index keeps")
         ax.set_ylabel(f"P(holds) by month {results.config.horizon_months}")
         ax.set_title(f"{results.scenario}: how P(holds) depends on where rupture is drawn")
         ax.legend(loc="lower left", frameon=False, fontsize=7)

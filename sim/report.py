@@ -120,8 +120,9 @@ def headline_rows(results: Results) -> list[tuple[str, str]]:
     return [
         (f"P({a}–{b} partnership holds)", f"{s['p_hold']:.3f}  [95% CI {lo:.3f}–{hi:.3f}]"),
         ("holds means", f"no rupture by month {s['horizon_months']}: never {out.rupture_months} months in a row "
-                        f"below {out.rupture_threshold:g} (P(holds) = survival at the horizon)"),
-        ("censored at the horizon", f"{s['censored_share']:.3f} held with the index below the threshold at the end"),
+                        f"below {out.rupture_threshold:g} of the index's running peak (P(holds) = survival at the horizon)"),
+        ("censored at the horizon", f"{s['censored_share']:.3f} held with the index below the threshold × its peak "
+                                    "at the end"),
         ("median rupture month", "none (fewer than half rupture)" if rupture is None else f"{rupture:g}"),
         (f"partnership index at month {idx['month']}", f"median {idx['median']:.3f} (5–95%: {idx['q05']:.3f}–{idx['q95']:.3f})"),
         ("replications × months", f"{s['replications']} × {s['horizon_months']} from {s['start']}"),

@@ -34,7 +34,7 @@ from sim.outcomes import (
 
 
 # Rupture thresholds at which summary.json reports P(holds) (the whole curve: Results.hold_curve).
-SUMMARY_THRESHOLDS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
+SUMMARY_THRESHOLDS = (0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
 
 
 @dataclass
@@ -66,7 +66,7 @@ class Results:
 
     @property
     def censored(self) -> np.ndarray:
-        """[R] bool: holds, but below the rupture threshold at the horizon (a run not yet long enough)."""
+        """[R] bool: holds, but below the rupture threshold × running peak at the horizon (a run not yet long enough)."""
         return censored(self.pair_index, self.ruptured_at, self.config.outcome.rupture_threshold)
 
     def hold_curve(self, thresholds=None) -> pd.DataFrame:
@@ -241,7 +241,8 @@ class Results:
             "p_hold": round(self.p_hold, 6),
             "p_hold_ci": [round(lo, 6), round(hi, 6)],
             "holds_means": (f"no {self.config.outcome.rupture_months}-month run of the index below "
-                            f"{self.config.outcome.rupture_threshold:g} by month {self.config.horizon_months}: "
+                            f"{self.config.outcome.rupture_threshold:g} of its running peak by month "
+                            f"{self.config.horizon_months}: "
                             "P(holds) = survival at the horizon"),
             "censored_share": round(float(self.censored.mean()), 6),
             "p_hold_by_threshold": {f"{t:.2f}": round(float(p), 6)

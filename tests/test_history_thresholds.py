@@ -20,8 +20,9 @@ def test_the_threshold_maximises_youden_and_the_duration_is_the_shortest_that_ke
     index = thresholds.hindcast_index(200)
     result = thresholds.choose(index)
     case = thresholds.load_case(thresholds.CASE)
-    alliance = index[:, 1:case.month_of(thresholds.ALLIANCE[1]) + 1]
-    after = index[:, case.month_of(thresholds.RUPTURED[0]):case.month_of(thresholds.RUPTURED[1]) + 1]
+    share = index / np.maximum.accumulate(index, axis=1)  # retained share of the running peak (index > 0 here)
+    alliance = share[:, 1:case.month_of(thresholds.ALLIANCE[1]) + 1]
+    after = share[:, case.month_of(thresholds.RUPTURED[0]):case.month_of(thresholds.RUPTURED[1]) + 1]
     j = (after < result.rupture_threshold).mean() - (alliance < result.rupture_threshold).mean()
     assert j == result.youden_j
     for other in (result.rupture_threshold - 0.05, result.rupture_threshold + 0.05):

@@ -32,15 +32,26 @@ def test_partnership_index_is_mean_of_geometric_means():
     assert partnership_index(_dyad(trust, support), 0, 1)[0, 0] == pytest.approx(0.5 * 0.45 + 0.5 * 0.32)
 
 
-def test_rupture_is_first_month_of_a_long_enough_run():
+def test_rupture_is_first_month_of_a_long_enough_run_below_a_share_of_the_running_peak():
     index = np.array([
-        [0.9, 0.2, 0.2, 0.9, 0.2, 0.2, 0.2, 0.9],  # run of 2, then run of 3 starting month 4
-        [0.9, 0.2, 0.2, 0.9, 0.9, 0.9, 0.9, 0.9],  # never 3 in a row
-        [0.1, 0.1, 0.1, 0.1, 0.9, 0.9, 0.9, 0.9],  # month 0 not judged: run 1..3
+        [0.8, 0.15, 0.15, 0.8, 0.15, 0.15, 0.15, 0.8],  # run of 2, then run of 3 starting month 4
+        [0.8, 0.15, 0.15, 0.8, 0.8, 0.8, 0.8, 0.8],  # never 3 in a row
+        [0.4, 0.08, 0.08, 0.08, 0.8, 0.8, 0.8, 0.8],  # month 0 is not judged, but it is the peak: run 1..3
+        [0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1],  # a low level is not a fall: never below 0.25 of its peak
+        [0.1, 0.8, 0.6, 0.19, 0.19, 0.19, 0.9, 0.9],  # the peak of month 1 (0.8) is the reference: run 3..5
+        [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],  # peak 0: nothing to lose, never ruptures
     ])
     got = rupture_month(index, threshold=0.25, months=3)
-    assert got.tolist() == [4, NO_RUPTURE, 1]
-    assert holds(got).tolist() == [False, True, False]
+    assert got.tolist() == [4, NO_RUPTURE, 1, NO_RUPTURE, 3, NO_RUPTURE]
+    assert holds(got).tolist() == [False, True, False, True, False, True]
+
+
+def test_retained_share_is_the_index_over_its_running_peak():
+    from sim.outcomes import retained_share, running_peak
+
+    index = np.array([[0.4, 0.8, 0.2, 0.9, 0.45], [0.0, 0.0, 0.3, 0.15, 0.3]])
+    np.testing.assert_array_equal(running_peak(index), [[0.4, 0.8, 0.8, 0.9, 0.9], [0.0, 0.0, 0.3, 0.3, 0.3]])
+    np.testing.assert_allclose(retained_share(index), [[1, 1, 0.25, 1, 0.5], [1, 1, 1, 0.5, 1]], rtol=0, atol=1e-15)
 
 
 def test_survival_and_median_rupture():
@@ -71,14 +82,14 @@ def test_numba_reductions_match_the_numpy_definitions():
     actor = rng.uniform(size=(n_rep, n_months, len(RECORDED_ACTOR), n))
     world = rng.uniform(size=(n_rep, n_months, len(RECORDED_WORLD)))
     ruptured, final = empty_pair_arrays(n_rep, n)
-    pair_outcomes(dyad, 0.25, 3, ruptured, final)
+    pair_outcomes(dyad, 0.6, 3, ruptured, final)
     trust, support = RECORDED_DYAD.index("trust"), RECORDED_DYAD.index("support")
     p = 0
     for a in range(n):
         for b in range(a + 1, n):
             index = 0.5 * np.sqrt(dyad[:, :, trust, a, b] * dyad[:, :, trust, b, a]) + 0.5 * np.sqrt(
                 dyad[:, :, support, a, b] * dyad[:, :, support, b, a])
-            expected = _rupture_by_hand(index, 0.25, 3)
+            expected = _rupture_by_hand(index, 0.6, 3)
             assert ruptured[:, p].tolist() == expected.tolist()
             np.testing.assert_array_equal(final[:, p], index[:, -1])
             got = np.empty((n_rep, n_months))
@@ -107,12 +118,14 @@ def test_numba_reductions_match_the_numpy_definitions():
 
 
 def _rupture_by_hand(index, threshold, months):
-    """The rupture rule written out independently of sim.kernels.reduce (months 1..T)."""
+    """The rupture rule written out independently of sim.kernels.reduce (months 1..T,
+    the retained share of the running peak, the index > 0 here)."""
     out = np.full(index.shape[0], NO_RUPTURE)
+    share = index / np.maximum.accumulate(index, axis=1)
     for r in range(index.shape[0]):
         run = 0
         for t in range(1, index.shape[1]):
-            run = run + 1 if index[r, t] < threshold else 0
+            run = run + 1 if share[r, t] < threshold else 0
             if run >= months:
                 out[r] = t - months + 1
                 break
@@ -126,7 +139,7 @@ def test_weakest_hold_is_the_threshold_at_which_rupture_starts():
     rng = np.random.default_rng(5)
     index = rng.uniform(0.0, 0.6, size=(200, 25))
     m = weakest_hold(index, 3)
-    for theta in (0.05, 0.2, 0.31, 0.45):
+    for theta in (0.05, 0.2, 0.31, 0.45, 0.7, 0.9):
         by_rule = rupture_month(index, theta, 3) == NO_RUPTURE
         assert (m >= theta).tolist() == by_rule.tolist()
         assert hold_curve(m, [theta])[0] == pytest.approx(by_rule.mean())

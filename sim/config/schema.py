@@ -80,16 +80,18 @@ Mechanisms.__module__ = __name__
 
 class Outcome(_Frozen):
     """How the partnership of ``pair`` is judged: rupture is an event (``rupture_months``
-    consecutive months with the index below ``rupture_threshold``); the pair holds if it
-    has not ruptured by the horizon. The defaults are fixed once from the Sino-Soviet split
+    consecutive months in which the index keeps less than ``rupture_threshold`` of its
+    running peak: a peak-to-trough rule, so the pair's own level is the reference); the
+    pair holds if it has not ruptured by the horizon. The defaults are fixed once from the Sino-Soviet split
     by the procedure of ``sim.history.thresholds`` (docs/validation.md) and are not tuned
     per scenario."""
 
     pair: tuple[str, str] = ("CHN", "RUS")
-    rupture_threshold: float = Field(0.65, gt=0, lt=1, description="partnership index below which a month counts "
-                                     "towards rupture (the pair holds unless it ruptures) [index]")
-    rupture_months: int = Field(7, ge=1, le=1200, description="consecutive months below the rupture threshold that "
-                                "make a rupture [month]")
+    rupture_threshold: float = Field(0.76, gt=0, lt=1, description="share of its running peak below which the "
+                                     "partnership index counts a month towards rupture (the pair holds unless it "
+                                     "ruptures) [share of peak]")
+    rupture_months: int = Field(6, ge=1, le=1200, description="consecutive months below the rupture threshold "
+                                "(x running peak) that make a rupture [month]")
 
 
 class Effect(_Frozen):

@@ -33,7 +33,7 @@ import numpy as np
 from sim import mechanisms
 from sim.compile import CompiledModel, Draw, compile_model
 from sim.kernels import layout
-from sim.kernels.reduce import next_run, partnership
+from sim.kernels.reduce import next_run, partnership, retained
 from sim.kernels.rng import logistic_noise, uniform
 from sim.mechanisms import threat
 from sim.mechanisms.events import apply_op, fires
@@ -126,6 +126,7 @@ class AllianceModel(mesa.Model):
                 **{name: (lambda a, name=name: dict(getattr(a, name))) for name in layout.RECORDED_DYAD},
             },
         )
+        self.peak = self.partnership_index()  # the running peak of the outcome pair's index
         self.datacollector.collect(self)
 
     def on(self, mechanism: str) -> bool:
@@ -162,7 +163,9 @@ class AllianceModel(mesa.Model):
 
     def _judge_rupture(self) -> None:
         out = self.config.outcome
-        self.months_below = next_run(self.months_below, self.partnership_index(), out.rupture_threshold)
+        index = self.partnership_index()
+        self.peak = max(self.peak, index)
+        self.months_below = next_run(self.months_below, retained(index, self.peak), out.rupture_threshold)
         self.ruptured = self.ruptured or self.months_below >= out.rupture_months
 
     def step(self) -> None:

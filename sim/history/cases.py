@@ -13,7 +13,7 @@ express). From it:
   generated (``python -m sim.history.cases``) and tested current;
 * ``run_case(case, ...)`` — the ensemble's outcome for the pair: rupture month (the first
   month of a run of ``outcome.rupture_months`` months with the partnership index below
-  ``outcome.rupture_threshold``, ``sim.outcomes``), whether it holds at the end, and the
+  ``outcome.rupture_threshold`` of its running peak, ``sim.outcomes``), whether it holds at the end, and the
   final state of the dyads.
 
 Re-parameterising (v2's new fields, other magnitudes) means editing the facts file and

@@ -124,8 +124,10 @@ def thresholds_table() -> str:
         ["rupture duration L (`outcome.rupture_months`)", f"{t.rupture_months}",
          f"the fewest months with at most {MAX_SPURIOUS:.0%} of replications rupturing in the alliance years "
          f"({t.spurious:.1%})"],
-        ["median index, alliance years", f"{t.alliance_median:.3f}", f"{ALLIANCE[0]}..{ALLIANCE[1]}"],
-        ["median index, after the material rupture", f"{t.ruptured_median:.3f}", f"{RUPTURED[0]}..{RUPTURED[1]}"],
+        ["median retained share R, alliance years", f"{t.alliance_median:.3f}",
+         f"{ALLIANCE[0]}..{ALLIANCE[1]} (median index {t.alliance_index:.3f})"],
+        ["median retained share R, after the material rupture", f"{t.ruptured_median:.3f}",
+         f"{RUPTURED[0]}..{RUPTURED[1]} (median index {t.ruptured_index:.3f})"],
         ["ruptured by the public break", f"{t.ruptured_by_public_break:.1%}", f"by {RUPTURED[1]}, at θ_R and L"],
         ["median rupture month", t.median_rupture or "none", "at θ_R and L"],
     ]

@@ -1,7 +1,8 @@
 """The rupture threshold and duration, fixed once from the Sino-Soviet split (issue 16, item 4).
 
-Rupture is an event: ``outcome.rupture_months`` consecutive months with the partnership
-index below ``outcome.rupture_threshold`` (``sim.outcomes``). The two numbers are chosen
+Rupture is an event: ``outcome.rupture_months`` consecutive months in which the
+partnership index keeps less than ``outcome.rupture_threshold`` of its running peak (the
+retained share R, ``sim.outcomes``). The two numbers are chosen
 here, once, from what the index does in the model's hindcast of the Sino-Soviet alliance
 (``sim.history.cases``), and are the schema's ``Outcome`` defaults; they are not tuned per
 scenario. The procedure:
@@ -12,11 +13,11 @@ scenario. The procedure:
    later uses them (``sim.history.abc``). The prior is not used: at the prior the
    alliance never forms in many replications, which says nothing about the level at which
    an alliance that did form has broken.
-2. **Threshold** ``theta``: the level that best separates the months of the alliance
+2. **Threshold** ``theta``: the retained share that best separates the months of the alliance
    years ``ALLIANCE`` (1950-02 to 1957-12, before the 1958 Strait crisis and the 1959 halt
    of nuclear aid) from the months after the material rupture ``RUPTURED`` (1960-08,
    the withdrawal of the Soviet specialists, to 1963-07, the public break): the maximum
-   of Youden's J = P(index < theta | ruptured) - P(index < theta | alliance) over
+   of Youden's J = P(R < theta | ruptured) - P(R < theta | alliance) over
    replications and months, on a grid of step 0.01 (the lowest maximiser).
 3. **Duration** ``L``: the fewest consecutive months such that at most ``MAX_SPURIOUS``
    (5 %) of the replications rupture within the alliance years: a shorter run below
@@ -36,7 +37,7 @@ import numpy as np
 from sim import mechanisms
 from sim.history.cases import load_case, case_config
 from sim.history.engine import run_batches
-from sim.outcomes import NO_RUPTURE, partnership_index, rupture_month
+from sim.outcomes import NO_RUPTURE, partnership_index, retained_share, rupture_month
 
 CASE = "sino_soviet_1950_1969"
 ALLIANCE = ("1950-02", "1957-12")
@@ -60,8 +61,10 @@ class Thresholds:
     spurious: float  # share of replications rupturing within the alliance years
     ruptured_by_public_break: float  # share of replications rupturing by 1963-07
     median_rupture: str | None  # calendar month of the median rupture
-    alliance_median: float  # median index over the alliance-year months
-    ruptured_median: float  # median index over the months after the material rupture
+    alliance_median: float  # median retained share over the alliance-year months
+    ruptured_median: float  # median retained share over the months after the material rupture
+    alliance_index: float  # median index over the alliance-year months
+    ruptured_index: float  # median index over the months after the material rupture
 
 
 def point_dynamics() -> dict[str, float]:
@@ -83,8 +86,10 @@ def choose(index: np.ndarray) -> Thresholds:
     from sim.history.cases import calendar
 
     case = load_case(CASE)
-    alliance = index[:, max(1, case.month_of(ALLIANCE[0])):case.month_of(ALLIANCE[1]) + 1]
-    after = index[:, case.month_of(RUPTURED[0]):case.month_of(RUPTURED[1]) + 1]
+    years = slice(max(1, case.month_of(ALLIANCE[0])), case.month_of(ALLIANCE[1]) + 1)
+    later = slice(case.month_of(RUPTURED[0]), case.month_of(RUPTURED[1]) + 1)
+    share = retained_share(index)
+    alliance, after = share[:, years], share[:, later]
     grid = np.round(np.arange(GRID_STEP, 1.0, GRID_STEP), 10)
     j = np.array([(after < t).mean() - (alliance < t).mean() for t in grid])
     theta = float(grid[int(np.argmax(j))])
@@ -102,7 +107,8 @@ def choose(index: np.ndarray) -> Thresholds:
         median = calendar(case.start, int(np.median(np.where(ruptured, at, index.shape[1]))))
     return Thresholds(theta, months, float(j.max()), float((alliance < theta).mean()), float((after < theta).mean()),
                       spurious, float(np.mean(ruptured & (at <= case.month_of(RUPTURED[1])))), median,
-                      float(np.median(alliance)), float(np.median(after)))
+                      float(np.median(alliance)), float(np.median(after)), float(np.median(index[:, years])),
+                      float(np.median(index[:, later])))
 
 
 def fixed_thresholds(replications: int = REPLICATIONS, seed: int = SEED) -> Thresholds:

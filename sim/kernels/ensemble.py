@@ -133,6 +133,7 @@ def simulate_blocks(first_block, stop_block, lanes, seed, reps, glob0, actor0, d
         detections = np.zeros((n, n, lanes), dtype=out_detections.dtype)
         pidx = np.empty((n_pairs, lanes))
         runs = np.empty((n_pairs, lanes), dtype=np.int64)
+        peaks = np.empty((n_pairs, lanes))
         values = np.empty(lanes)
         sums = block_sums[block]
         events = flags[L.M_EVENTS] != 0 and ev_int.shape[0] > 0
@@ -141,7 +142,7 @@ def simulate_blocks(first_block, stop_block, lanes, seed, reps, glob0, actor0, d
         start(month_keys, glob, actor, dyad, flags, work, awork, keys, tmp)
         _record(first, valid, 0, horizon, glob, dyad, awork, out_dyad, out_world, out_actor)
         reduce_month(0, horizon, first, valid, glob, dyad, awork, n_bins, lo, hi, bins, sums, threshold, months,
-                     pair, index, ruptured, final, pidx, runs, values)
+                     pair, index, ruptured, final, pidx, runs, peaks, values)
         for month in range(1, horizon + 1):
             for lane in range(lanes):
                 rep = reps[rows[lane]]
@@ -157,7 +158,7 @@ def simulate_blocks(first_block, stop_block, lanes, seed, reps, glob0, actor0, d
                             detections[i, j, lane] += 1
             _record(first, valid, month, horizon, glob, dyad, awork, out_dyad, out_world, out_actor)
             reduce_month(month, horizon, first, valid, glob, dyad, awork, n_bins, lo, hi, bins, sums, threshold,
-                         months, pair, index, ruptured, final, pidx, runs, values)
+                         months, pair, index, ruptured, final, pidx, runs, peaks, values)
         for lane in range(valid):
             for i in range(n):
                 for j in range(n):

@@ -10,8 +10,10 @@
 * The numba core (``sim.kernels.ensemble``) calls both after each month, on its own
   state, so a whole ensemble never writes its trajectories out; ``reduce_trajectories``
   does the same for trajectories an engine has written (the Mesa reference, tests).
-* ``partnership``, ``next_run`` and ``first_rupture`` are the one statement of the
-  partnership index and of rupture (``sim.outcomes`` and the Mesa engine call them).
+* ``partnership``, ``retained``, ``next_run`` and ``first_rupture`` are the one statement
+  of the partnership index and of rupture (``sim.outcomes`` and the Mesa engine call
+  them): a month counts towards rupture when the index retains less than the threshold's
+  share of its running peak (a peak-to-trough rule, docs/model.md §7.11).
 """
 
 import math
@@ -61,9 +63,17 @@ def partnership(trust_ab, trust_ba, support_ab, support_ba):
 
 
 @njit
-def next_run(run, index, threshold):
-    """Consecutive months below the rupture threshold, after a month with this index."""
-    return run + 1 if index < threshold else 0
+def retained(index, peak):
+    """The share R = I / peak of its running peak (the highest index of months 0..t) that
+    the index keeps, in [0, 1]; 1 when the peak is 0 (a pair with nothing to lose)."""
+    return index / peak if peak > 0.0 else 1.0
+
+
+@njit
+def next_run(run, share, threshold):
+    """Consecutive months with the retained share below the rupture threshold, after a
+    month with this share."""
+    return run + 1 if share < threshold else 0
 
 
 @njit
@@ -143,18 +153,21 @@ def month_cells(t, first, valid, dyad, glob, awork, pidx, n_bins, lo, hi, bins, 
 
 
 @njit
-def track_pairs(t, horizon, first, valid, pidx, threshold, months, runs, ruptured, final):
+def track_pairs(t, horizon, first, valid, pidx, threshold, months, runs, peaks, ruptured, final):
     """Rupture of every pair, month by month (``next_run``; the same months as
     ``first_rupture``): ruptured[first + lane, P] its first rupture month (-1 if none) and,
-    at t == horizon, final[first + lane, P] its index. runs[P, lanes]: the running counts."""
+    at t == horizon, final[first + lane, P] its index. runs[P, lanes], peaks[P, lanes]: the
+    running counts and peaks."""
     for p in range(pidx.shape[0]):
         for lane in range(valid):
             row = first + lane
             if t == 0:
                 runs[p, lane] = 0
+                peaks[p, lane] = pidx[p, lane]
                 ruptured[row, p] = -1
             else:
-                runs[p, lane] = next_run(runs[p, lane], pidx[p, lane], threshold)
+                peaks[p, lane] = max(peaks[p, lane], pidx[p, lane])
+                runs[p, lane] = next_run(runs[p, lane], retained(pidx[p, lane], peaks[p, lane]), threshold)
                 if runs[p, lane] >= months and ruptured[row, p] == -1:
                     ruptured[row, p] = t - months + 1
             if t == horizon:
@@ -204,18 +217,19 @@ def histogram_quantiles(counts, n, qs, lo, hi, out):
 
 @njit
 def reduce_month(month, horizon, first, valid, glob, dyad, awork, n_bins, lo, hi, bins, sums, threshold, months,
-                 pair, index, ruptured, final, pidx, runs, values):
+                 pair, index, ruptured, final, pidx, runs, peaks, values):
     """One month's reductions of lanes 0..valid-1 of a block in lane layout, if asked for:
     the cells (``month_cells``) if ``bins`` has rows; every pair's rupture (``track_pairs``)
     and index[first + lane, month], the index of pair number ``pair``, if ``ruptured`` has
-    rows. pidx[P, lanes], runs[P, lanes] and values[lanes] are the block's scratch."""
+    rows. pidx[P, lanes], runs[P, lanes], peaks[P, lanes] and values[lanes] are the block's
+    scratch."""
     if bins.shape[0] == 0 and ruptured.shape[0] == 0:
         return
     pair_indices(valid, dyad, pidx)
     if bins.shape[0] > 0:
         month_cells(month, first, valid, dyad, glob, awork, pidx, n_bins, lo, hi, bins, sums, values)
     if ruptured.shape[0] > 0:
-        track_pairs(month, horizon, first, valid, pidx, threshold, months, runs, ruptured, final)
+        track_pairs(month, horizon, first, valid, pidx, threshold, months, runs, peaks, ruptured, final)
         for lane in range(valid):
             index[first + lane, month] = pidx[pair, lane]
 
@@ -236,6 +250,7 @@ def reduce_trajectories(first_block, stop_block, dyad, actor, world, n_bins, lo,
         awork = np.zeros((len(ACTOR_WORK), n, LANES))
         pidx = np.empty((n_pairs, LANES))
         runs = np.empty((n_pairs, LANES), dtype=np.int64)
+        peaks = np.empty((n_pairs, LANES))
         values = np.empty(LANES)
         for t in range(n_months):
             for lane in range(valid):
@@ -250,7 +265,7 @@ def reduce_trajectories(first_block, stop_block, dyad, actor, world, n_bins, lo,
                     for w in range(len(RECORDED_WORLD_SLOTS)):
                         glob[RECORDED_WORLD_SLOTS[w], lane] = world[first + lane, t, w]
             reduce_month(t, n_months - 1, first, valid, glob, state, awork, n_bins, lo, hi, bins, block_sums[block],
-                         threshold, months, pair, index, ruptured, final, pidx, runs, values)
+                         threshold, months, pair, index, ruptured, final, pidx, runs, peaks, values)
 
 
 def reduce_batch(dyad, actor, world, n_bins, lo, hi, bins, sums, threshold, months, pair, index, ruptured, final):
@@ -289,25 +304,40 @@ def pair_outcomes(dyad, rupture_threshold, rupture_months_, ruptured, final):
 @njit
 def first_rupture(series, threshold, months):
     """First month of the first run of >= ``months`` consecutive months, among months
-    1..T of ``series`` [T+1], with the index below ``threshold``; -1 if none."""
+    1..T of the index ``series`` [T+1], with the retained share below ``threshold``; -1
+    if none."""
     run = 0
+    peak = series[0]
     for t in range(1, series.shape[0]):
-        run = next_run(run, series[t], threshold)
+        peak = max(peak, series[t])
+        run = next_run(run, retained(series[t], peak), threshold)
         if run >= months:
             return t - months + 1
     return -1
 
 
 @njit
+def retained_shares(series, out):
+    """out[T+1] = ``retained`` of each month of the index ``series`` [T+1]."""
+    peak = series[0]
+    for t in range(series.shape[0]):
+        peak = max(peak, series[t])
+        out[t] = retained(series[t], peak)
+
+
+@njit
 def weakest_hold(series, months):
-    """The highest rupture threshold at which ``series`` [T+1] would not rupture: the
-    minimum, over every run of ``months`` consecutive months in 1..T, of the run's
-    maximum (a run entirely below a threshold is a rupture); 1 if T < months."""
+    """The highest rupture threshold at which the index ``series`` [T+1] would not
+    rupture: the minimum, over every run of ``months`` consecutive months in 1..T, of the
+    run's maximum retained share (a run entirely below a threshold is a rupture); 1 if
+    T < months."""
+    shares = np.empty(series.shape[0])
+    retained_shares(series, shares)
     weakest = 1.0
     for start in range(1, series.shape[0] - months + 1):
-        top = series[start]
+        top = shares[start]
         for t in range(start + 1, start + months):
-            top = max(top, series[t])
+            top = max(top, shares[t])
         weakest = min(weakest, top)
     return weakest
 
