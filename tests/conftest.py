@@ -1,8 +1,10 @@
-"""Test set-up: a fresh numba cache for the session (shared with CLI subprocesses)."""
+"""Test set-up: a fresh numba cache for the session (shared with CLI subprocesses),
+removed when the session ends."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -24,6 +26,11 @@ if os.environ.get("CI"):
         return importlib.import_module(modname)
 
     pytest.importorskip = _strict_importorskip
+
+
+def pytest_unconfigure(config):
+    """The session's throw-away cache goes with it (each session compiles afresh)."""
+    shutil.rmtree(_CACHE, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

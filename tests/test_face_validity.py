@@ -29,7 +29,7 @@ def paired(reference, other, column):
 
 def test_baseline_holds_with_high_probability_while_the_war_goes_on(baseline):
     """F10: the partnership is expected to last at least as long as the war (here: P(holds)
-    over five years with its lower 95% bound above 2/3, under the priors of every weight)."""
+    over five years with its lower 95% bound above 2/3, at the posterior of the weights)."""
     assert baseline.p_hold_ci[0] >= 2 / 3
 
 
@@ -58,10 +58,10 @@ def test_stronger_counterintelligence_against_the_same_espionage_lowers_russias_
 
 
 @pytest.mark.xfail(strict=True, reason=(
-    "model v2 under its priors: the war is where types are revealed (a reliable partner answers need, an opportunist "
-    "does not), and China's fear of entrapment in Russia's war outweighs what the war adds to its support; so a "
-    "ceasefire raises P(holds) although Russia's support to China falls. docs/scenarios.md explains; the "
-    "calibration (docs/validation.md) re-examines it"))
+    "model v2 at its posterior (and under its priors): the war is where types are revealed (a reliable partner "
+    "answers need, an opportunist does not), and China's fear of entrapment in Russia's war outweighs what the war "
+    "adds to its support; so a ceasefire raises P(holds) although Russia's support to China falls "
+    "(docs/scenarios.md explains; docs/effects.json has the paired effects)"))
 def test_ceasefire_with_reset_lowers_p_holds(baseline):
     """F10, F16: a ceasefire combined with a US-Russia reset lowers P(holds)."""
     other = run(["ukraine_ceasefire", "us_russia_reset"], REPS, progress=False)

@@ -114,9 +114,10 @@ def rivals_table() -> str:
 
 def thresholds_table() -> str:
     """The result of the thresholds procedure (``sim.history.thresholds``)."""
-    from sim.history.thresholds import ALLIANCE, MAX_SPURIOUS, REPLICATIONS, RUPTURED, fixed_thresholds
+    from sim.history.thresholds import ALLIANCE, HELD_CASE, MAX_SPURIOUS, REPLICATIONS, RUPTURED, compare_rules
 
-    t = fixed_thresholds()
+    rules = compare_rules()
+    t, level = rules.share_of_peak, rules.absolute_level
     rows = [
         ["rupture threshold θ_R (`outcome.rupture_threshold`)", f"{t.rupture_threshold:g}",
          f"maximises Youden's J = {t.youden_j:.3f}: {t.below_after_rupture:.1%} of the months {RUPTURED[0]}..{RUPTURED[1]} "
@@ -130,6 +131,11 @@ def thresholds_table() -> str:
          f"{RUPTURED[0]}..{RUPTURED[1]} (median index {t.ruptured_index:.3f})"],
         ["ruptured by the public break", f"{t.ruptured_by_public_break:.1%}", f"by {RUPTURED[1]}, at θ_R and L"],
         ["median rupture month", t.median_rupture or "none", "at θ_R and L"],
+        ["the same procedure on the index's absolute level", f"{level.rupture_threshold:g} for {level.rupture_months} "
+         "months", f"Youden's J = {level.youden_j:.3f}; median rupture month {level.median_rupture or 'none'}"],
+        [f"{HELD_CASE.replace('_', ' ')} (held) hindcast: share held to its end",
+         f"{rules.held_share_of_peak:.1%} (share of peak), {rules.held_absolute_level:.1%} (absolute level)",
+         "point values, each rule at its own θ and L"],
     ]
     return (f"Point-value hindcast of the Sino-Soviet case, {REPLICATIONS} replications, seed 0.\n\n"
             + markdown_table(("quantity", "value", "what it rests on"), rows))

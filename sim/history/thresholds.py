@@ -23,8 +23,15 @@ scenario. The procedure:
    (5 %) of the replications rupture within the alliance years: a shorter run below
    ``theta`` is a dip, not a rupture.
 
-``python -m sim.history.thresholds`` prints the procedure's result; a test checks that
-the schema's defaults are that result.
+Why a share of the peak and not a level of the index (``compare_rules``): the same
+procedure run on the raw index fixes an absolute level from the Sino-Soviet hindcast; in
+the point-value hindcast of the China-Russia partnership of 2014-2025, which held, that
+level declares (nearly) every replication ruptured, because a partnership without a
+treaty sits lower on the index than a treaty alliance does. The share of the pair's own
+peak transfers across the two.
+
+``python -m sim.history.thresholds`` prints the procedure's result and the comparison; a
+test checks that the schema's defaults are that result.
 """
 
 from __future__ import annotations
@@ -40,6 +47,7 @@ from sim.history.engine import run_batches
 from sim.outcomes import NO_RUPTURE, partnership_index, retained_share, rupture_month
 
 CASE = "sino_soviet_1950_1969"
+HELD_CASE = "china_russia_2014_2025"
 ALLIANCE = ("1950-02", "1957-12")
 RUPTURED = ("1960-08", "1963-07")
 REPLICATIONS = 1000
@@ -72,17 +80,26 @@ def point_dynamics() -> dict[str, float]:
     return {p.name: p.default for p in mechanisms.section("dynamics") if not p.hidden}
 
 
-def hindcast_index(replications: int = REPLICATIONS, seed: int = SEED) -> np.ndarray:
-    """[R, T+1] partnership index of the pair in the point-value hindcast."""
-    case = load_case(CASE)
+def hindcast_index(replications: int = REPLICATIONS, seed: int = SEED, name: str = CASE) -> np.ndarray:
+    """[R, T+1] partnership index of the pair in the point-value hindcast of case ``name``."""
+    case = load_case(name)
     cfg = case_config(case, replications=replications, seed=seed, dynamics=point_dynamics())
     roster = list(cfg.actors)
     a, b = (roster.index(code) for code in case.pair)
     return np.concatenate([np.array(partnership_index(traj.dyad, a, b)) for traj in run_batches(cfg)])
 
 
+def absolute(index: np.ndarray) -> np.ndarray:
+    """``index`` [R, T+1] with month 0 set to 1, the index's maximum: the peak rule on it
+    is a rule on the index's absolute level (month 0 is never judged)."""
+    pinned = np.array(index, dtype=np.float64)
+    pinned[:, 0] = 1.0
+    return pinned
+
+
 def choose(index: np.ndarray) -> Thresholds:
-    """Steps 2 and 3 of the module docstring on a hindcast ``index`` [R, T+1]."""
+    """Steps 2 and 3 of the module docstring on a hindcast ``index`` [R, T+1].
+    (``choose(absolute(index))``: the same procedure on the index's absolute level.)"""
     from sim.history.cases import calendar
 
     case = load_case(CASE)
@@ -116,7 +133,34 @@ def fixed_thresholds(replications: int = REPLICATIONS, seed: int = SEED) -> Thre
     return choose(hindcast_index(replications, seed))
 
 
+@dataclass(frozen=True)
+class RuleComparison:
+    """The procedure on the share of the peak and on the absolute level, and what each
+    rule says of the China-Russia hindcast (point values): the share that held to its end."""
+
+    share_of_peak: Thresholds
+    absolute_level: Thresholds
+    held_share_of_peak: float
+    held_absolute_level: float
+
+
+def compare_rules(replications: int = REPLICATIONS, seed: int = SEED) -> RuleComparison:
+    """Why the rule is a share of the peak (module docstring)."""
+    ss = hindcast_index(replications, seed)
+    cr = hindcast_index(replications, seed, HELD_CASE)
+    peak, level = choose(ss), choose(absolute(ss))
+
+    def held(series, t):
+        return float(np.mean(rupture_month(series, t.rupture_threshold, t.rupture_months) == NO_RUPTURE))
+
+    return RuleComparison(peak, level, held(cr, peak), held(absolute(cr), level))
+
+
 if __name__ == "__main__":
     for key, value in asdict(fixed_thresholds()).items():
         print(f"{key}: {value}")
+    rules = compare_rules()
+    print(f"absolute level by the same procedure: {rules.absolute_level.rupture_threshold} for "
+          f"{rules.absolute_level.rupture_months} months; China-Russia 2014-2025 held: share of peak "
+          f"{rules.held_share_of_peak:.3f}, absolute level {rules.held_absolute_level:.3f}")
     sys.exit(0)
