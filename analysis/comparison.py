@@ -245,8 +245,8 @@ def plot_differences(table: pd.DataFrame, ref: Run):
     fig.get_layout_engine().set(wspace=0.15)  # room between the panels' outer tick labels
     with plt.rc_context(STYLE):
         y = np.arange(n)[::-1]
-        panels = (("d_p_hold", "ΔP(holds) vs reference (share)"),
-                  ("d_index_final", "Δ final partnership index vs reference (index units)"))
+        panels = (("d_p_hold", "ΔP(holds) vs reference\n(share)"),
+                  ("d_index_final", "Δ final partnership index\nvs reference (index units)"))
         discordant = (rows["d_p_hold_gain"].fillna(-1) + rows["d_p_hold_loss"].fillna(-1)).to_numpy()
         for ax, (prefix, xlabel) in zip(axes, panels):
             est = rows[f"{prefix}_estimate"].to_numpy(float)
@@ -260,7 +260,7 @@ def plot_differences(table: pd.DataFrame, ref: Run):
                     ax.errorbar(est[mask], y[mask], xerr=np.abs(err[:, mask]), fmt="o", color=PALETTE[0], mfc=face,
                                 ms=5, capsize=3, lw=1.2)
             ax.set_xlabel(xlabel)
-            ax.xaxis.set_major_locator(MaxNLocator(5))
+            ax.xaxis.set_major_locator(MaxNLocator(4, steps=[1, 2, 5, 10]))  # short labels: no crowding
         labels = [_wrap(r.label, 40) + (f"\n(no discordant replication of {int(r.d_p_hold_n)})" if d == 0 else "")
                   for r, d in zip(rows.itertuples(index=False), discordant)]
         axes[0].set_yticks(y, labels)

@@ -97,7 +97,7 @@ class CompiledModel:
             sampled[slot.path] = values
             assign(glob, actor, dyad, slot, values)
         if self.calibrated:
-            from sim.history.posterior import particle_indices
+            from sim.history.posterior import particle_indices  # sim.history's package imports sim.compile
 
             chosen = particle_indices(self.posterior.weights, self.config.seed, reps)
             for slot in self.calibrated:
@@ -182,7 +182,9 @@ def compile_model(config: SimConfig) -> CompiledModel:
     dyad = np.zeros((len(layout.DYAD_FIELDS), n, n))
     for p in mechanisms.STATE:
         dyad[layout.slot(layout.DYAD_FIELDS, "DYAD_FIELDS", p.name)][np.diag_indices(n)] = p.diagonal
-    posterior, from_posterior = _posterior_of(config)
+    from sim.history.posterior import posterior_coefficients  # sim.history's package imports sim.compile
+
+    posterior, from_posterior = posterior_coefficients(config)
     random, calibrated = [], []
     for path, param in parameters(config):
         target = resolve_target(path, roster, key=path)
@@ -194,21 +196,6 @@ def compile_model(config: SimConfig) -> CompiledModel:
     flags = np.array([int(getattr(config.mechanisms, m)) for m in layout.SWITCHES], dtype=np.int64)
     return CompiledModel(config, tuple(roster), glob, actor, dyad, tuple(random), flags, compile_events(config),
                          tuple(calibrated), posterior if calibrated else None)
-
-
-def _posterior_of(config: SimConfig):
-    """(posterior sample or None, the paths it supplies): the dynamics coefficients it
-    covers that ``config`` leaves at their schema default (see the module docstring)."""
-    if config.weights != "posterior":
-        return None, set()
-    from sim.config.schema import Dynamics
-    from sim.history.posterior import load_posterior
-
-    at_default = {name for name, info in Dynamics.model_fields.items() if getattr(config.dynamics, name) == info.default}
-    if not at_default:  # every coefficient set explicitly: the posterior is not needed
-        return None, set()
-    posterior = load_posterior()
-    return posterior, {f"dynamics.{name}" for name in posterior.names if name in at_default}
 
 
 def assign(glob: np.ndarray, actor: np.ndarray, dyad: np.ndarray, target, values: np.ndarray) -> None:

@@ -145,13 +145,3 @@ def test_the_shipped_posterior_rests_on_todays_data_and_model():
     assert prints["model"] == calibration.model_fingerprint(), "model results changed: python -m sim.calibrate"
     assert shipped.meta["command"] == calibration.command_line(abc.FULL, shipped.meta["seed"])
     assert shipped.meta["budget"] == abc.FULL.__dict__
-
-
-@pytest.mark.slow
-def test_the_benchmark_reports_the_calibration_and_its_stages():
-    from benchmarks import bench_calibration
-
-    rows = bench_calibration.run(quick=True)
-    names = [r.benchmark for r in rows]
-    assert names[0] == "calibration (quick budget), end to end"
-    assert len(rows) == 4 and all(np.isfinite(r.measured) and r.measured >= 0 for r in rows)

@@ -88,7 +88,7 @@ def _blocks(model, draw, lanes, horizon):
     ev, n = model.events, len(model.roster)
     out = Trajectories.empty(draw.reps, horizon, n, len(ev.names))
     acc = QuantileAccumulator(horizon + 1, cell_catalogue(model.roster))
-    red = Reductions.empty(draw.reps.shape[0], horizon, n, acc.bins, acc.lo, acc.hi, 0.3, 2, 0)
+    red = Reductions.empty(draw.reps.shape[0], horizon, n, acc.bins, acc.lo, acc.hi, 0.9, 2, 0)  # 0.9 of the peak: ruptures occur
     n_bins, lo, hi, bins, sums, threshold, months, pair, index, ruptured, final = red.arrays()
     n_blocks = (draw.reps.shape[0] + lanes - 1) // lanes
     block_sums = np.zeros((n_blocks,) + sums.shape, dtype=np.int64)

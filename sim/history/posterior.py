@@ -122,15 +122,28 @@ def particle_indices(weights: np.ndarray, seed: int, reps: np.ndarray) -> np.nda
     return np.minimum(np.searchsorted(cdf, u, side="right"), len(weights) - 1)
 
 
+def posterior_coefficients(config) -> tuple[PosteriorSample | None, set[str]]:
+    """(posterior sample or None, the paths it supplies): with ``weights = "posterior"``
+    the dynamics coefficients the sample covers that ``config`` leaves at their schema
+    default (``sim.compile``)."""
+    if config.weights != "posterior":
+        return None, set()
+    from sim.config.schema import Dynamics
+
+    at_default = {name for name, info in Dynamics.model_fields.items() if getattr(config.dynamics, name) == info.default}
+    if not at_default:  # every coefficient set explicitly: the posterior is not needed
+        return None, set()
+    posterior = load_posterior()
+    return posterior, {f"dynamics.{name}" for name in posterior.names if name in at_default}
+
+
 def weights_record(config) -> dict:
     """Where the calibrated dynamics coefficients came from (``SimConfig.weights``): the
     shipped posterior (its command and fingerprints) and which coefficients it supplied,
     or the priors."""
     if config.weights != "posterior":
         return {"source": "prior"}
-    from sim.compile import _posterior_of
-
-    posterior, paths = _posterior_of(config)
+    posterior, paths = posterior_coefficients(config)
     return {"source": "posterior", "command": posterior.meta.get("command"),
             "fingerprints": posterior.meta.get("fingerprints"),
             "coefficients": sorted(path.removeprefix("dynamics.") for path in paths)}
