@@ -293,7 +293,7 @@ def _panel_title(ax, row) -> None:
 
 
 def plot_bands(runs: dict[str, Run], ref: Run, table: pd.DataFrame):
-    """Small multiples: each run's index band with the reference's median and the thresholds."""
+    """Small multiples: each run's index band with the reference's median and the rupture level."""
     pair = "–".join(ref.summary.get("pair", ["?", "?"]))
     fig, panels = _panels(runs, table)
     with plt.rc_context(STYLE):
@@ -305,13 +305,14 @@ def plot_bands(runs: dict[str, Run], ref: Run, table: pd.DataFrame):
             ax.plot(x, frame["index_q50"], color=PALETTE[0], lw=1.4, zorder=3)
             if run is not ref and ref.partnership is not None:  # underneath: an equal run stays visible
                 ax.plot(_x(ref.partnership), ref.partnership["index_q50"], color=REFERENCE_COLOUR, ls="--", lw=1.0, zorder=2)
-            ax.axhline(run.outcome["rupture_threshold"], color=PALETTE[3], ls=":", lw=1.0)
+            if "rupture_level" in frame.columns:  # the threshold x the running peak (sim.results)
+                ax.plot(x, frame["rupture_level"], color=PALETTE[3], ls=":", lw=1.0)
             _panel_title(ax, row)
             ax.set_ylim(0, 1)
             _time_axis(ax, frame)
         handles = [plt.Line2D([], [], color=PALETTE[0], lw=1.4, label="median (bands: 25–75%, 5–95%)"),
                    plt.Line2D([], [], color=REFERENCE_COLOUR, ls="--", lw=1.0, label=f"reference median ({ref.label})"),
-                   plt.Line2D([], [], color=PALETTE[3], ls=":", lw=1.0, label="rupture threshold")]
+                   plt.Line2D([], [], color=PALETTE[3], ls=":", lw=1.0, label="rupture level: threshold × running peak (median)")]
         fig.legend(handles=handles, loc="outside lower center", ncol=3, frameon=False, fontsize=7)
         fig.supylabel(f"{pair} partnership index (0–1)", fontsize=9)
         fig.suptitle(f"{pair} partnership index per run, ordered by ΔP(holds)", fontsize=10)

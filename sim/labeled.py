@@ -8,6 +8,7 @@ Layout (``Results.to_xarray()``, written as ``trajectories.nc``)::
     need                                    (actor, month, quantile)
     war, strait                             (month, quantile)
     pair_index                              (month, quantile)   the outcome pair, exact
+    rupture_level                           (month)             threshold x running peak, median
     survival, survival_lo, survival_hi      (month)             S(t) with a Wilson 95% band
 
 Coordinates: ``source``, ``target``, ``actor`` (actor codes), ``month`` (0 = the initial
@@ -94,7 +95,9 @@ def to_dataset(results: Results) -> xr.Dataset:
         "long_name": f"partnership index of the outcome pair {a}-{b} (exact quantiles over replications)",
         "units": "1", "valid_min": 0.0, "valid_max": 1.0, "pair": f"{a}-{b}"})
     frame = results.partnership()
-    for column, what in (("survival", "share of replications not ruptured by the month, S(t)"),
+    for column, what in (("rupture_level", "rupture threshold x the index's running peak, median over replications "
+                                           "(an index below it counts a month towards rupture)"),
+                         ("survival", "share of replications not ruptured by the month, S(t)"),
                          ("survival_lo", "lower end of the Wilson 95% interval of S(t)"),
                          ("survival_hi", "upper end of the Wilson 95% interval of S(t)")):
         data_vars[column] = (("month",), frame[column].to_numpy(float), {
@@ -130,6 +133,7 @@ def dataset_attrs(results: Results) -> dict:
         "median_rupture_month": float("nan") if rupture is None else float(rupture),
         "rupture_threshold": out.rupture_threshold,
         "rupture_months": out.rupture_months,
+        "rupture_rule": s["holds_means"],
         "replications": s["replications"],
         "seed": s["seed"],
         "horizon_months": s["horizon_months"],

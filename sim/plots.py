@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.aggregate import month_dates
-from sim.outcomes import running_peak
 
 if TYPE_CHECKING:
     from sim.results import Results
@@ -121,8 +120,7 @@ def plot_partnership_band(results: Results, ax=None):
         ax.fill_between(x, frame["index_q05"], frame["index_q95"], color=PALETTE[0], alpha=0.15, lw=0, label="5–95% of replications")
         ax.fill_between(x, frame["index_q25"], frame["index_q75"], color=PALETTE[0], alpha=0.3, lw=0, label="25–75%")
         ax.plot(x, frame["index_q50"], color=PALETTE[0], lw=1.8, label="median")
-        level = out.rupture_threshold * np.median(running_peak(results.pair_index), axis=0)
-        ax.plot(x, level, color=PALETTE[3], ls=":", lw=1.2,
+        ax.plot(x, frame["rupture_level"], color=PALETTE[3], ls=":", lw=1.2,
                 label=f"rupture level: {out.rupture_threshold:g} × running peak (median; {out.rupture_months} months in a row)")
         _mark_events(ax, results)
         lo, hi = results.p_hold_ci

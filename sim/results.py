@@ -28,6 +28,7 @@ from sim.outcomes import (
     holds,
     median_rupture_month,
     quantile_band,
+    running_peak,
     survival_curve,
     wilson_interval,
 )
@@ -152,11 +153,14 @@ class Results:
         return frame
 
     def partnership(self) -> pd.DataFrame:
-        """Per month: the pair's index quantiles and mean, the survival S(t) and its Wilson 95% band."""
+        """Per month: the pair's index quantiles and mean, the rupture level (the median over
+        replications of the threshold x the running peak: below it a month counts towards
+        rupture), the survival S(t) and its Wilson 95% band."""
         n, t1 = self.pair_index.shape
         frame = pd.DataFrame({"month": np.arange(t1), "date": month_dates(self.config.start, t1)})
         for name, values in quantile_band(self.pair_index).items():
             frame[f"index_{name}"] = values
+        frame["rupture_level"] = self.config.outcome.rupture_threshold * np.median(running_peak(self.pair_index), axis=0)
         survival = self.survival()
         frame["survival"] = survival
         band = np.array([wilson_interval(int(round(s * n)), n) for s in survival])
