@@ -1,6 +1,6 @@
 """Run every benchmark and print one table with the targets.
 
-    python -m benchmarks.run_all                 # full run (~6 minutes on 2 cores)
+    python -m benchmarks.run_all                 # full run (~11 minutes on 2 cores, 5 of them the calibration)
     python -m benchmarks.run_all --quick         # tiny sizes: a smoke test of the harness
     python -m benchmarks.run_all --only throughput parallel --json results.json --markdown results.md
 
