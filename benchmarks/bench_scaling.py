@@ -54,7 +54,7 @@ def _forecast_row(quick: bool) -> Row:
     seconds = time.perf_counter() - start
     return Row(f"forecast_signed, N={n}", seconds, "s", "" if quick else "≤ 10 s", None if quick else seconds <= 10.0,
                note=f"{months} months x {reps} reps ({seconds / (months * reps) * 1e3:.2f} ms/rep-month), "
-                    f"{len(edges)} signed ties, warm; as sim.history runs it (whole trajectories recorded)")
+                    f"{len(edges)} signed ties, warm; as sim.history runs it (the horizon state recorded)")
 
 
 def run(quick: bool = False) -> list[Row]:

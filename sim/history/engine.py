@@ -1,9 +1,11 @@
 """Run a configuration on the numba core in batches whose trajectories fit in memory.
 
-The core records every month of every dyad (``Trajectories.dyad``: R × (T+1) × 4 × N × N
-doubles), about 27 MB per replication for a 130-actor network over 48 months, so the
-replications go through in batches of at most ``BATCH_BYTES`` and each batch is reduced
-by the caller before the next one overwrites the buffer.
+``run_batches``: the core records every month of every dyad (``Trajectories.dyad``:
+R × (T+1) × V × N × N doubles), tens of MB per replication for a 130-actor network over
+48 months, so the replications go through in batches of at most ``BATCH_BYTES`` and each
+batch is reduced by the caller before the next one overwrites the buffer.
+``run_horizons``: only the state at the horizon is recorded (the core reduces the pairs
+as it runs), for callers that read the final state alone (the signed-network forecast).
 """
 
 from __future__ import annotations
@@ -15,7 +17,10 @@ import numpy as np
 from sim.compile import compile_model
 from sim.config.schema import SimConfig
 from sim.engines import run_engine
-from sim.trajectories import Trajectories
+from sim.engines.numba_core import run_draw
+from sim.kernels.layout import RECORDED_DYAD
+from sim.kernels.reduce import pair_number
+from sim.trajectories import Reductions, Trajectories
 
 BATCH_BYTES = 512 * 2**20  # recorded trajectories per engine call, at most (about)
 
@@ -36,3 +41,21 @@ def run_batches(config: SimConfig) -> Iterator[Trajectories]:
     for start in range(0, config.replications, batch):
         reps = np.arange(start, min(config.replications, start + batch), dtype=np.int64)
         yield run_engine(model, reps, "numba", buffer)
+
+
+def run_horizons(config: SimConfig) -> Iterator[Trajectories]:
+    """The state at the horizon (one recorded month) of replications 0..R-1 of ``config``,
+    batch by batch: the same numbers as the last month of ``run_batches``, without
+    writing every month (views of one reused buffer, as there)."""
+    model = compile_model(config)
+    n = len(model.roster)
+    out = config.outcome
+    per_rep = ((len(RECORDED_DYAD) + 2) * n * n + config.horizon_months + 1) * 8  # horizon state, pair tables, index
+    batch = max(8, min(config.replications, BATCH_BYTES // per_rep))
+    batch -= batch % 8  # whole blocks of the core
+    pair = pair_number(*(model.roster.index(code) for code in out.pair), n)
+    last = Trajectories.empty(np.arange(batch), 0, n, len(model.events.names))
+    red = Reductions.pairs_only(batch, config.horizon_months, n, out.rupture_threshold, out.rupture_months, pair)
+    for start in range(0, config.replications, batch):
+        reps = np.arange(start, min(config.replications, start + batch), dtype=np.int64)
+        yield run_draw(model, model.draw(reps), last, red.head(reps.shape[0]))

@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from sim.config.messages import from_validation_error
 from sim.config.schema import SimConfig
 from sim.history.encode import encode
-from sim.history.engine import run_batches
+from sim.history.engine import run_horizons
 from sim.history.signed import Pair, SignedNetwork, signed_network
 from sim.trajectories import Trajectories
 
@@ -75,7 +75,7 @@ def forecast_matrix(config: SimConfig) -> np.ndarray:
     """[N, N] P(positive tie) over ``config.replications`` replications."""
     n = len(config.actors)
     total = np.zeros((n, n))
-    for traj in run_batches(config):
+    for traj in run_horizons(config):
         total += positive_tie(traj) * traj.reps.shape[0]
     return total / config.replications
 
