@@ -105,7 +105,7 @@ def _mark_events(ax, results: Results) -> None:
 
 
 def plot_partnership_band(results: Results, ax=None):
-    """Median partnership index with 25–75% and 5–95% bands, thresholds, P(holds) and events."""
+    """Median partnership index with 25–75% and 5–95% bands, the rupture level, P(holds) and events."""
     import matplotlib.pyplot as plt
 
     from sim.plotstyle import PALETTE, STYLE, date_axis, figure  # matplotlib: only when figures are drawn
