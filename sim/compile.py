@@ -24,7 +24,7 @@ import numpy as np
 from sim import mechanisms
 from sim.config.params import Param
 from sim.config.schema import SimConfig
-from sim.config.targets import resolve_target
+from sim.config.targets import Target, field_target, resolve_target
 from sim.kernels import layout
 from sim.kernels.rng import path_key, uniform_many
 from sim.mechanisms.events import default_max_fires
@@ -124,20 +124,24 @@ def sample(param: Param, seed: int, reps: np.ndarray, path: str) -> np.ndarray:
 
 
 def parameters(config: SimConfig):
-    """Yield (path, Param) for every array slot, in a fixed order."""
+    """Yield (path, Param, Target) for every array slot, in a fixed order (the targets
+    ``resolve_target`` gives the paths, without parsing them)."""
     for p in mechanisms.section("world"):
-        yield f"world.{p.name}", getattr(config.world, p.name)
+        yield f"world.{p.name}", getattr(config.world, p.name), field_target("world", p.name)
     for p in mechanisms.section("dynamics"):
-        yield f"dynamics.{p.name}", getattr(config.dynamics, p.name)
-    for code, actor in config.actors.items():
+        yield f"dynamics.{p.name}", getattr(config.dynamics, p.name), field_target("dynamics", p.name)
+    for i, (code, actor) in enumerate(config.actors.items()):
         for p in mechanisms.section("actor"):
-            yield f"actors.{code}.{p.name}", getattr(actor, p.name)
-    for src in config.actors:
-        for dst in config.actors:
+            t = field_target("actors", p.name)
+            yield f"actors.{code}.{p.name}", getattr(actor, p.name), Target(t.kind, t.field, i, 0, t.bounds)
+    fields = [field_target("relations", p.name) for p in mechanisms.section("relation") if not p.hidden]
+    names = [p.name for p in mechanisms.section("relation") if not p.hidden]  # hidden: drawn at month 0
+    for i, src in enumerate(config.actors):
+        for j, dst in enumerate(config.actors):
             if src != dst:
-                for p in mechanisms.section("relation"):
-                    if not p.hidden:  # drawn by its mechanism at month 0
-                        yield f"relations.{src}.{dst}.{p.name}", config.relation(src, dst, p.name)
+                for name, t in zip(names, fields):
+                    yield (f"relations.{src}.{dst}.{name}", config.relation(src, dst, name),
+                           Target(t.kind, t.field, i, j, t.bounds))
 
 
 def compile_events(config: SimConfig) -> CompiledEvents:
@@ -186,9 +190,9 @@ def compile_model(config: SimConfig) -> CompiledModel:
 
     posterior, from_posterior = posterior_coefficients(config)
     random, calibrated = [], []
-    for path, param in parameters(config):
-        target = resolve_target(path, roster, key=path)
-        assign(glob[None], actor[None], dyad[None], target, np.array([param.lo]))
+    base = {layout.T_GLOB: glob, layout.T_ACTOR: actor, layout.T_DYAD: dyad}
+    for path, param, target in parameters(config):
+        base[target.kind][(target.field, target.i, target.j)[:base[target.kind].ndim]] = param.lo
         if path in from_posterior:
             calibrated.append(RandomSlot(path, target.kind, target.field, target.i, target.j, param))
         elif not param.fixed:

@@ -1,5 +1,6 @@
-"""Test set-up: a fresh numba cache for the session (shared with CLI subprocesses),
-removed when the session ends."""
+"""Test set-up: a fresh numba cache for the session, shared with CLI subprocesses and
+with pytest-xdist's workers (the controller sets it before they start; each worker
+inherits it), removed when the session ends."""
 
 from __future__ import annotations
 

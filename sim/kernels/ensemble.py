@@ -140,8 +140,9 @@ def simulate_blocks(first_block, stop_block, lanes, seed, reps, glob0, actor0, d
         for lane in range(lanes):
             month_keys[lane] = month_key(seed, reps[rows[lane]], 0)
         start(month_keys, glob, actor, dyad, flags, work, awork, keys, tmp)
-        _record(first, valid, 0, horizon, glob, dyad, awork, out_dyad, out_world, out_actor)
-        reduce_month(0, horizon, first, valid, glob, dyad, awork, n_bins, lo, hi, bins, sums, threshold, months,
+        month0 = first - first  # an int64 variable, not a literal 0: one specialisation of the callees
+        _record(first, valid, month0, horizon, glob, dyad, awork, out_dyad, out_world, out_actor)
+        reduce_month(month0, horizon, first, valid, glob, dyad, awork, n_bins, lo, hi, bins, sums, threshold, months,
                      pair, index, ruptured, final, pidx, runs, peaks, values)
         for month in range(1, horizon + 1):
             for lane in range(lanes):

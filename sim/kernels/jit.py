@@ -154,6 +154,11 @@ def njit(func):
     return numba.njit(**JIT)(func)
 
 
+def njit_inline(func):
+    """``njit`` inlined into its callers at numba's IR level (no library of its own)."""
+    return numba.njit(inline="always", **JIT)(func)
+
+
 def parallel_for(kernel, n_items: int, *args) -> None:
     """``kernel(start, stop, *args)`` over contiguous chunks of ``range(n_items)`` on
     ``numba.get_num_threads()`` threads (kernels release the GIL: ``nogil``).

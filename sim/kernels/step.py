@@ -19,7 +19,7 @@ lane or block a replication lands in.
 """
 
 from sim.kernels import layout as L
-from sim.kernels.jit import njit
+from sim.kernels.jit import njit, njit_inline
 from sim.kernels.rng import fill_lane_keys
 from sim.mechanisms import parameter
 from sim.mechanisms.alignment import update_alignment
@@ -36,7 +36,7 @@ from sim.mechanisms.types import draw_types, redraw_types
 _STATE_RULES = tuple((p.lo, p.hi, p.diagonal) for p in (parameter("relation", n) for n in L.STATE_FIELDS))
 
 
-@njit
+@njit_inline
 def start(month_keys, glob, actor, dyad, flags, work, awork, keys, tmp):
     """Month 0: the mechanisms' start phases (hidden types drawn with the keys of month 0),
     then the derived quantities of the initial state (threat, need) for the record."""
@@ -59,7 +59,7 @@ def commit(dyad, work):
                     dyad[d, i, j, lane] = diagonal if i == j else min(hi, max(lo, work[w, i, j, lane]))
 
 
-@njit
+@njit_inline
 def step(month_keys, glob, actor, dyad, flags, work, awork, keys, tmp):
     """Advance a block of replications (one per lane) by one month in place.
 

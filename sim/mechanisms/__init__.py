@@ -17,6 +17,8 @@ actor order):
 
 from __future__ import annotations
 
+import functools
+
 from sim.kernels import layout
 from sim.mechanisms import alignment, balance, dependency, dilemma, espionage, events, support, threat, trust, types
 from sim.mechanisms.spec import Mechanism, Parameter
@@ -43,6 +45,7 @@ _ORDER = {"world": layout.WORLD_FIELDS, "dynamics": layout.DYNAMICS_FIELDS, "act
           "relation": layout.DYAD_FIELDS}
 
 
+@functools.cache  # PARAMETERS is a constant: one sort per section and process
 def section(name: str) -> tuple[Parameter, ...]:
     """The declared parameters of one section (world, dynamics, actor, relation), in the
     order of its layout table (state variables first for relations)."""

@@ -14,6 +14,8 @@ abandonment fear raises support (to hold the partner), entrapment fear lowers it
 
 from __future__ import annotations
 
+import numpy as np
+
 from sim.kernels import layout as L
 from sim.kernels.jit import njit
 from sim.mechanisms.spec import Mechanism, actor
@@ -51,20 +53,29 @@ def weigh_commitments(glob, actor, dyad, flags, work, awork, keys, tmp):
     threat, intensity = work[L.W_THREAT], awork[L.AW_INTENSITY]
     fear_abandonment, fear_entrapment = flags[L.M_ABANDONMENT] != 0, flags[L.M_ENTRAPMENT] != 0
     friend_of, outside = work[L.W_TRANSPOSED], awork[L.AW_ROW_SCRATCH]
+    friends = np.empty((n, n), dtype=np.int64)  # friends[k, :count[k]]: the j with f_jk > 0 in some lane
+    count = np.zeros(n, dtype=np.int64)
     for j in range(n):  # friend_of[k, j] = max(0, f_jk), stored by row k
         for k in range(n):
+            positive = False
             for lane in range(lanes):
                 friend_of[k, j, lane] = max(0.0, dyad[L.D_AFFINITY, j, k, lane])
+                positive = positive or friend_of[k, j, lane] > 0.0
+            if positive:
+                friends[k, count[k]] = j
+                count[k] += 1
     for i in range(n):
         for j in range(n):
             for lane in range(lanes):
                 outside[j, lane] = 0.0
         if fear_abandonment:
             # third actors k ascending, every partner j at once (rows stream): each O_ji
-            # takes its max over k in the same order as partner by partner
+            # takes its max over k in the same order as partner by partner; a j that is no
+            # friend of k in any lane adds max(O, 0) = O (O >= 0) and is skipped
             for k in range(n):
                 if k != i:
-                    for j in range(n):
+                    for m in range(count[k]):
+                        j = friends[k, m]
                         if j != i and j != k:
                             for lane in range(lanes):
                                 outside[j, lane] = max(outside[j, lane], friend_of[k, j, lane] * threat[i, k, lane])
