@@ -121,9 +121,10 @@ class QuantileAccumulator:
         self.sums += red.sums
         self.n += red.n_rep
 
-    def count(self, bins: np.ndarray) -> None:
-        """Add the bins [K, T+1, C, R] of K batches to the histograms."""
-        count_bins(bins, self.counts)
+    def count(self, bins: np.ndarray, n_rep: int) -> None:
+        """Add the first ``n_rep`` replications of each of K batches' block-major bins
+        [K, B, T+1, C, L] (``sim.trajectories.Reductions``) to the histograms."""
+        count_bins(bins, n_rep, self.counts)
 
     def means(self) -> np.ndarray:
         """[T+1, C] means over the replications added so far."""

@@ -77,9 +77,9 @@ def simulate(config: SimConfig, *, progress: bool = False) -> Results:
             sample[start:start + n_keep] = traj.dyad[:n_keep]
         acc.add_sums(red)
         if not whole:
-            acc.count(red.bins[None])
+            acc.count(red.bins[None], reps.shape[0])
         elif (filled := filled + 1) == pending.shape[0]:
-            acc.count(pending)
+            acc.count(pending, batch)
             filled = 0
         rows = slice(start, start + reps.shape[0])
         index[rows] = red.index
@@ -88,7 +88,7 @@ def simulate(config: SimConfig, *, progress: bool = False) -> Results:
         bloc_labels[rows], bloc_tied[rows] = replication_blocs(draw.actor[:, A_CAPABILITY], last.variable("affinity")[:, -1])
         _collect(table, draw, last, model.events.names, roster, a, b)
         bar.update(reps.shape[0])
-    acc.count(pending[:filled])
+    acc.count(pending[:filled], batch)
     bar.close()
     columns = {name: np.concatenate(parts) for name, parts in table.items()}
     return Results(

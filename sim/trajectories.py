@@ -70,7 +70,8 @@ class Reductions:
     """What the numba core reduces a batch of R replications to as it runs, instead of
     writing their trajectories (``sim.kernels.reduce``; C cells, P unordered pairs).
 
-    bins[T+1, C, R]    uint16 bin of each cell (``sim.aggregate.cell_catalogue``) among ``n_bins`` over [lo, hi]
+    bins[B, T+1, C, L] uint16 bin of each cell (``sim.aggregate.cell_catalogue``) among ``n_bins`` over [lo, hi],
+                       block-major: replication b L + r is bins[b, :, :, r] (L: the core's block width)
     sums[T+1, C]       int64 fixed-point sums of the cells (``MEAN_SCALE``), added to
     index[R, T+1]      partnership index of the outcome pair (number ``pair`` among the P)
     ruptured[R, P]     every pair's first rupture month (-1: holds) at ``threshold`` for ``months``
@@ -91,14 +92,22 @@ class Reductions:
 
     @classmethod
     def empty(cls, n_rep: int, horizon: int, n_actors: int, n_bins: int, lo: np.ndarray, hi: np.ndarray,
-              threshold: float, months: int, pair: int) -> Reductions:
-        """Buffers for ``n_rep`` replications; no cells (only the pairs) if ``lo`` is empty."""
+              threshold: float, months: int, pair: int, lanes: int | None = None) -> Reductions:
+        """Buffers for ``n_rep`` replications; no cells (only the pairs) if ``lo`` is empty.
+        ``lanes``: the core's block width (default: ``block_width`` for ``n_rep`` on this
+        machine's threads; results never depend on it)."""
+        from numba import get_num_threads
+
+        from sim.kernels.ensemble import block_width
+        from sim.kernels.reduce import block_bins
+
         n_pairs = n_actors * (n_actors - 1) // 2
         if n_bins > np.iinfo(np.uint16).max:
             raise ValueError(f"n_bins: at most {np.iinfo(np.uint16).max} bins fit the uint16 bins, got {n_bins}")
-        months_of_cells = horizon + 1 if lo.shape[0] else 0
-        return cls(n_bins, lo, hi, np.zeros((months_of_cells, lo.shape[0], n_rep), dtype=np.uint16),
-                   np.zeros((months_of_cells, lo.shape[0]), dtype=np.int64), float(threshold), int(months), int(pair),
+        lanes = lanes or block_width(n_rep, n_actors, get_num_threads())
+        bins = block_bins(n_rep, horizon + 1, lo.shape[0], lanes) if lo.shape[0] else np.zeros((0, 0, 0, 0), np.uint16)
+        return cls(n_bins, lo, hi, bins,
+                   np.zeros((horizon + 1 if lo.shape[0] else 0, lo.shape[0]), dtype=np.int64), float(threshold), int(months), int(pair),
                    np.zeros((n_rep, horizon + 1)), np.zeros((n_rep, n_pairs), dtype=np.int64),
                    np.zeros((n_rep, n_pairs)))
 
@@ -114,12 +123,13 @@ class Reductions:
 
     def head(self, n_rep: int, bins: np.ndarray | None = None) -> Reductions:
         """The first ``n_rep`` replications' rows (views; a reused buffer), sums cleared;
-        ``bins``: a C-contiguous [T+1, C, n_rep] array to bin into instead of the buffer's
-        (e.g. one slot of many batches' bins). Always C-contiguous bins: a strided view would
+        ``bins``: a C-contiguous array shaped as the buffer's bins to bin into instead (e.g.
+        one slot of many batches' bins). Always C-contiguous bins: a strided view would
         compile the core once more."""
         self.sums[:] = 0
         if bins is None:
-            bins = self.bins if n_rep == self.bins.shape[2] else np.empty(self.bins.shape[:2] + (n_rep,), np.uint16)
+            blocks = -(-n_rep // self.bins.shape[3]) if self.bins.shape[0] else 0  # no cells: nothing to size
+            bins = self.bins if blocks == self.bins.shape[0] else np.zeros((blocks,) + self.bins.shape[1:], np.uint16)
         return Reductions(self.n_bins, self.lo, self.hi, bins, self.sums, self.threshold, self.months, self.pair,
                           self.index[:n_rep], self.ruptured[:n_rep], self.final[:n_rep])
 

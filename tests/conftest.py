@@ -13,8 +13,10 @@ from pathlib import Path
 import pytest
 
 # Before anything imports numba: compile into a throw-away cache, never the user's.
-_CACHE = tempfile.mkdtemp(prefix="alliance-sim-test-numba-")
-os.environ.setdefault("NUMBA_CACHE_DIR", _CACHE)
+# A NUMBA_CACHE_DIR already set is the user's, or the xdist controller's (workers inherit it).
+_CACHE = None if os.environ.get("NUMBA_CACHE_DIR") else tempfile.mkdtemp(prefix="alliance-sim-test-numba-")
+if _CACHE:
+    os.environ["NUMBA_CACHE_DIR"] = _CACHE
 os.environ.pop("ALLIANCE_SIM_SCENARIOS", None)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,7 +33,8 @@ if os.environ.get("CI"):
 
 def pytest_unconfigure(config):
     """The session's throw-away cache goes with it (each session compiles afresh)."""
-    shutil.rmtree(_CACHE, ignore_errors=True)
+    if _CACHE:
+        shutil.rmtree(_CACHE, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

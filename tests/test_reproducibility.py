@@ -83,19 +83,21 @@ def _blocks(model, draw, lanes, horizon):
     """The core's blocks at a given width, recording whole trajectories and reducing them."""
     from sim.aggregate import QuantileAccumulator, cell_catalogue
     from sim.kernels.ensemble import simulate_blocks
+    from sim.kernels.reduce import bins_by_replication
     from sim.trajectories import Reductions, Trajectories
 
     ev, n = model.events, len(model.roster)
     out = Trajectories.empty(draw.reps, horizon, n, len(ev.names))
     acc = QuantileAccumulator(horizon + 1, cell_catalogue(model.roster))
-    red = Reductions.empty(draw.reps.shape[0], horizon, n, acc.bins, acc.lo, acc.hi, 0.9, 2, 0)  # 0.9 of the peak: ruptures occur
+    red = Reductions.empty(draw.reps.shape[0], horizon, n, acc.bins, acc.lo, acc.hi, 0.9, 2, 0,  # 0.9 of the peak:
+                           lanes=lanes)  # ruptures occur; the bins' blocks are the core's
     n_bins, lo, hi, bins, sums, threshold, months, pair, index, ruptured, final = red.arrays()
     n_blocks = (draw.reps.shape[0] + lanes - 1) // lanes
     block_sums = np.zeros((n_blocks,) + sums.shape, dtype=np.int64)
     simulate_blocks(0, n_blocks, lanes, model.config.seed, draw.reps, draw.glob, draw.actor, draw.dyad, model.flags,
                     ev.ev_int, ev.ev_hazard, ev.eff_int, ev.eff_float, horizon, *out.outputs(), n_bins, lo, hi, bins,
                     block_sums, threshold, months, pair, index, ruptured, final)
-    return out, (bins, block_sums.sum(axis=0), index, ruptured, final)
+    return out, (bins_by_replication(bins, draw.reps.shape[0]), block_sums.sum(axis=0), index, ruptured, final)
 
 
 def test_identical_for_any_block_width_and_lane():

@@ -87,12 +87,13 @@ def simulate(seed, reps, glob0, actor0, dyad0, flags, ev_int, ev_hazard, eff_int
     (``RECORDED_ACTOR``) for the first R' <= R rows (with one month instead of T+1: the
     state at the horizon only), out_detections[R, N, N] detection counts, out_fires[R, E]
     firings. ``reductions``: None, or the arrays of ``sim.trajectories.Reductions.arrays()``
-    (n_bins, lo[C], hi[C], bins[T+1, C, R], sums[T+1, C], threshold, months, pair,
+    (n_bins, lo[C], hi[C], bins[B, T+1, C, L], sums[T+1, C], threshold, months, pair,
     index[R, T+1], ruptured[R, P], final[R, P]), filled as the months run
     (``sim.kernels.reduce``); sums are added to.
     """
-    lanes = block_width(reps.shape[0], actor0.shape[2], get_num_threads())
     n_bins, lo, hi, bins, sums, threshold, months, pair, index, ruptured, final = reductions or _NO_REDUCTIONS
+    # the bins' blocks are the core's (``sim.trajectories.Reductions``); else the width for this call
+    lanes = bins.shape[3] if bins.shape[0] > 0 else block_width(reps.shape[0], actor0.shape[2], get_num_threads())
     n_blocks = (reps.shape[0] + lanes - 1) // lanes
     block_sums = np.zeros((n_blocks,) + sums.shape, dtype=np.int64)
     parallel_for(simulate_blocks, n_blocks, lanes, seed, reps, glob0, actor0, dyad0, flags, ev_int, ev_hazard,
@@ -101,7 +102,7 @@ def simulate(seed, reps, glob0, actor0, dyad0, flags, ev_int, ev_hazard, eff_int
     sums += block_sums.sum(axis=0)
 
 
-_NO_REDUCTIONS = (1, np.empty(0), np.empty(0), np.empty((0, 0, 0), dtype=np.uint16), np.zeros((0, 0), dtype=np.int64),
+_NO_REDUCTIONS = (1, np.empty(0), np.empty(0), np.empty((0, 0, 0, 0), dtype=np.uint16), np.zeros((0, 0), dtype=np.int64),
                   0.0, 1, 0, np.empty((0, 0)), np.empty((0, 0), dtype=np.int64), np.empty((0, 0)))
 
 

@@ -2,10 +2,12 @@
 
 * ``month_cells`` bins every cell of ``sim.aggregate.cell_catalogue`` for one month of a
   block of lanes (the same bins as clipping ``(v - lo) / (hi - lo) * bins`` to
-  ``0..bins-1``) into a uint16 array [T+1, C, R] and adds its fixed-point value
-  (``MEAN_SCALE``) to the block's sums; ``count_bins`` then histograms the bins of
-  several batches in a pass parallel over months. Counts and fixed-point sums add
-  exactly, so nothing depends on the block, batch or thread that did the work.
+  ``0..bins-1``) into a uint16 array [B, T+1, C, L] (block-major: replication b L + lane
+  is bins[b, :, :, lane], so a block writes only its own contiguous slab and it stays in
+  cache while the block runs) and adds its fixed-point value (``MEAN_SCALE``) to the
+  block's sums; ``count_bins`` then histograms the bins of several batches in a pass
+  parallel over months. Counts and fixed-point sums add exactly, so nothing depends on
+  the block width, batch or thread that did the work.
 * ``track_pairs`` follows every unordered pair's rupture run month by month.
 * The numba core (``sim.kernels.ensemble``) calls both after each month, on its own
   state, so a whole ensemble never writes its trajectories out; ``reduce_trajectories``
@@ -104,9 +106,10 @@ def pair_indices(valid, dyad, pidx):
 
 
 @njit
-def _add_cell(t, c, first, valid, values, n_bins, lo, hi, bins, sums):
-    """Cell c at month t: bins[t, c, first + lane] and sums[t, c] for values[lanes]."""
-    out = bins[t, c, first:first + valid]
+def _add_cell(t, c, valid, values, n_bins, lo, hi, bins, sums):
+    """Cell c at month t: bins[t, c, lane] (the block's slab [T+1, C, L]) and sums[t, c]
+    for values[lanes], lanes 0..valid-1."""
+    out = bins[t, c]
     lo_c, hi_c = lo[c], hi[c]
     inverse = exact_inverse(hi_c - lo_c)  # no division per value where the range allows
     for lane in range(valid):  # loops of their own, hoisted ranges
@@ -118,12 +121,13 @@ def _add_cell(t, c, first, valid, values, n_bins, lo, hi, bins, sums):
 
 
 @njit
-def month_cells(t, first, valid, dyad, glob, awork, pidx, n_bins, lo, hi, bins, sums, values):
+def month_cells(t, valid, dyad, glob, awork, pidx, n_bins, lo, hi, bins, sums, values):
     """Every cell of ``sim.aggregate.cell_catalogue`` at month t for lanes 0..valid-1 of a
     block in lane layout (dyad[D, N, N, lanes], glob[G, lanes], awork[K, N, lanes]; the
     recorded variables at ``layout.RECORDED_*``; pidx from ``pair_indices``): its bin among
-    ``n_bins`` over [lo[c], hi[c]] into bins[t, c, first + lane] (uint16) and its fixed-point
-    value added to sums[t, c]. ``values[lanes]`` is scratch."""
+    ``n_bins`` over [lo[c], hi[c]] into the block's slab bins[t, c, lane] (uint16,
+    [T+1, C, lanes]) and its fixed-point value added to sums[t, c]. ``values[lanes]`` is
+    scratch."""
     n = dyad.shape[1]
     c = 0
     for v in range(len(RECORDED_DYAD_PLANES)):
@@ -131,24 +135,24 @@ def month_cells(t, first, valid, dyad, glob, awork, pidx, n_bins, lo, hi, bins, 
         for i in range(n):
             for j in range(n):
                 if i != j:
-                    _add_cell(t, c, first, valid, dyad[d, i, j], n_bins, lo, hi, bins, sums)
+                    _add_cell(t, c, valid, dyad[d, i, j], n_bins, lo, hi, bins, sums)
                     c += 1
     for i in range(n):  # the public-private gap, alignment - trust
         for j in range(n):
             if i != j:
                 for lane in range(valid):
                     values[lane] = dyad[D_ALIGNMENT, i, j, lane] - dyad[D_TRUST, i, j, lane]
-                _add_cell(t, c, first, valid, values, n_bins, lo, hi, bins, sums)
+                _add_cell(t, c, valid, values, n_bins, lo, hi, bins, sums)
                 c += 1
     for p in range(pidx.shape[0]):
-        _add_cell(t, c, first, valid, pidx[p], n_bins, lo, hi, bins, sums)
+        _add_cell(t, c, valid, pidx[p], n_bins, lo, hi, bins, sums)
         c += 1
     for k in range(len(RECORDED_ACTOR_ROWS)):
         for i in range(n):
-            _add_cell(t, c, first, valid, awork[RECORDED_ACTOR_ROWS[k], i], n_bins, lo, hi, bins, sums)
+            _add_cell(t, c, valid, awork[RECORDED_ACTOR_ROWS[k], i], n_bins, lo, hi, bins, sums)
             c += 1
     for w in range(len(RECORDED_WORLD_SLOTS)):
-        _add_cell(t, c, first, valid, glob[RECORDED_WORLD_SLOTS[w]], n_bins, lo, hi, bins, sums)
+        _add_cell(t, c, valid, glob[RECORDED_WORLD_SLOTS[w]], n_bins, lo, hi, bins, sums)
         c += 1
 
 
@@ -174,21 +178,27 @@ def track_pairs(t, horizon, first, valid, pidx, threshold, months, runs, peaks, 
                 final[row, p] = pidx[p, lane]
 
 
-def count_bins(bins, counts):
-    """counts[T+1, C, B] += the histogram of bins[K, T+1, C, R] (K batches' bins); months
-    in parallel. Each month's counts are visited once for all K batches: the histograms
-    (80 MB for the default roster) stream through memory once per call, not per batch."""
-    parallel_for(_count_bins, bins.shape[1], bins, counts)
+def count_bins(bins, n_rep, counts):
+    """counts[T+1, C, bins] += the histogram of the first ``n_rep`` replications of each of
+    K batches' block-major bins[K, B, T+1, C, L]; months in parallel. A month's counts
+    (under 1 MB for the default roster) stay in cache while every block's contiguous
+    [C, L] slab of that month streams past: the histograms (55 MB) are visited once per
+    call, not per batch."""
+    parallel_for(_count_bins, bins.shape[2], bins, n_rep, counts)
 
 
 @njit
-def _count_bins(start, stop, bins, counts):
+def _count_bins(start, stop, bins, n_rep, counts):
+    lanes = bins.shape[4]
     for t in range(start, stop):
-        for c in range(bins.shape[2]):
-            row = counts[t, c]
-            for k in range(bins.shape[0]):
-                for r in range(bins.shape[3]):
-                    row[bins[k, t, c, r]] += 1
+        month = counts[t]
+        for k in range(bins.shape[0]):
+            for b in range(bins.shape[1]):
+                valid = min(lanes, n_rep - b * lanes)
+                for c in range(bins.shape[3]):
+                    row = month[c]
+                    for lane in range(valid):
+                        row[bins[k, b, t, c, lane]] += 1
 
 
 @njit
@@ -218,8 +228,10 @@ def histogram_quantiles(counts, n, qs, lo, hi, out):
 @njit
 def reduce_month(month, horizon, first, valid, glob, dyad, awork, n_bins, lo, hi, bins, sums, threshold, months,
                  pair, index, ruptured, final, pidx, runs, peaks, values):
-    """One month's reductions of lanes 0..valid-1 of a block in lane layout, if asked for:
-    the cells (``month_cells``) if ``bins`` has rows; every pair's rupture (``track_pairs``)
+    """One month's reductions of lanes 0..valid-1 of a block (rows first.., first a
+    multiple of the block width L) in lane layout, if asked for: the cells
+    (``month_cells``) into bins[first // L] if ``bins`` [B, T+1, C, L] has rows; every
+    pair's rupture (``track_pairs``)
     and index[first + lane, month], the index of pair number ``pair``, if ``ruptured`` has
     rows. pidx[P, lanes], runs[P, lanes], peaks[P, lanes] and values[lanes] are the block's
     scratch."""
@@ -227,7 +239,8 @@ def reduce_month(month, horizon, first, valid, glob, dyad, awork, n_bins, lo, hi
         return
     pair_indices(valid, dyad, pidx)
     if bins.shape[0] > 0:
-        month_cells(month, first, valid, dyad, glob, awork, pidx, n_bins, lo, hi, bins, sums, values)
+        month_cells(month, valid, dyad, glob, awork, pidx, n_bins, lo, hi, bins[first // bins.shape[3]], sums,
+                    values)
     if ruptured.shape[0] > 0:
         track_pairs(month, horizon, first, valid, pidx, threshold, months, runs, peaks, ruptured, final)
         for lane in range(valid):
@@ -235,23 +248,23 @@ def reduce_month(month, horizon, first, valid, glob, dyad, awork, n_bins, lo, hi
 
 
 @njit
-def reduce_trajectories(first_block, stop_block, dyad, actor, world, n_bins, lo, hi, bins, block_sums, threshold,
-                        months, pair, index, ruptured, final):
+def reduce_trajectories(first_block, stop_block, lanes, dyad, actor, world, n_bins, lo, hi, bins, block_sums,
+                        threshold, months, pair, index, ruptured, final):
     """``reduce_month`` of every month of a batch of whole trajectories (dyad [R, T+1, V, N, N],
-    actor [R, T+1, K, N], world [R, T+1, W]), blocks first_block..stop_block-1 of ``LANES``
-    rows (block b's sums in block_sums[b])."""
+    actor [R, T+1, K, N], world [R, T+1, W]), blocks first_block..stop_block-1 of ``lanes``
+    rows (the width of the bins' blocks; block b's sums in block_sums[b])."""
     n_rep, n_months, n = dyad.shape[0], dyad.shape[1], dyad.shape[3]
     n_pairs = n * (n - 1) // 2
     for block in range(first_block, stop_block):
-        first = block * LANES
-        valid = min(LANES, n_rep - first)
-        state = np.zeros((len(DYAD_FIELDS), n, n, LANES))
-        glob = np.zeros((len(GLOB_FIELDS), LANES))
-        awork = np.zeros((len(ACTOR_WORK), n, LANES))
-        pidx = np.empty((n_pairs, LANES))
-        runs = np.empty((n_pairs, LANES), dtype=np.int64)
-        peaks = np.empty((n_pairs, LANES))
-        values = np.empty(LANES)
+        first = block * lanes
+        valid = min(lanes, n_rep - first)
+        state = np.zeros((len(DYAD_FIELDS), n, n, lanes))
+        glob = np.zeros((len(GLOB_FIELDS), lanes))
+        awork = np.zeros((len(ACTOR_WORK), n, lanes))
+        pidx = np.empty((n_pairs, lanes))
+        runs = np.empty((n_pairs, lanes), dtype=np.int64)
+        peaks = np.empty((n_pairs, lanes))
+        values = np.empty(lanes)
         for t in range(n_months):
             for lane in range(valid):
                 for v in range(len(RECORDED_DYAD_PLANES)):
@@ -270,25 +283,38 @@ def reduce_trajectories(first_block, stop_block, dyad, actor, world, n_bins, lo,
 
 def reduce_batch(dyad, actor, world, n_bins, lo, hi, bins, sums, threshold, months, pair, index, ruptured, final):
     """``reduce_trajectories`` with the batch's fixed-point sums added to sums[T+1, C] (the
-    arrays of ``sim.trajectories.Reductions``)."""
-    n_blocks = (dyad.shape[0] + LANES - 1) // LANES
+    arrays of ``sim.trajectories.Reductions``; blocks as wide as the bins' [B, T+1, C, L])."""
+    lanes = bins.shape[3] if bins.shape[0] > 0 else LANES
+    n_blocks = (dyad.shape[0] + lanes - 1) // lanes
     block_sums = np.zeros((n_blocks,) + sums.shape, dtype=np.int64)
-    parallel_for(reduce_trajectories, n_blocks, dyad, actor, world, n_bins, lo, hi, bins, block_sums, threshold,
-                 months, pair, index, ruptured, final)
+    parallel_for(reduce_trajectories, n_blocks, lanes, dyad, actor, world, n_bins, lo, hi, bins, block_sums,
+                 threshold, months, pair, index, ruptured, final)
     sums += block_sums.sum(axis=0)
 
 
-_NO_BINS = np.empty((0, 0, 0), dtype=np.uint16)
+def block_bins(n_rep: int, n_months: int, n_cells: int, lanes: int) -> np.ndarray:
+    """Zeroed block-major bins [B, T+1, C, L] for ``n_rep`` replications in blocks of ``lanes``."""
+    return np.zeros(((n_rep + lanes - 1) // lanes, n_months, n_cells, lanes), dtype=np.uint16)
+
+
+def bins_by_replication(bins: np.ndarray, n_rep: int) -> np.ndarray:
+    """Block-major bins [B, T+1, C, L] as [T+1, C, R] (a copy): replication r's bin of cell
+    c at month t, whatever the block width."""
+    n_blocks, n_months, n_cells, lanes = bins.shape
+    return bins.transpose(1, 2, 0, 3).reshape(n_months, n_cells, n_blocks * lanes)[:, :, :n_rep].copy()
+
+
+_NO_BINS = np.empty((0, 0, 0, 0), dtype=np.uint16)
 _NO_PAIRS = np.empty((0, 0), dtype=np.int64)
 
 
 def histogram_cells(dyad, actor, world, lo, hi, counts, sums):
     """counts[T+1, C, B] and sums[T+1, C] += the cells (``month_cells``) of a batch of
     whole trajectories (dyad [R, T+1, V, N, N], actor [R, T+1, K, N], world [R, T+1, W])."""
-    bins = np.empty((dyad.shape[1], counts.shape[1], dyad.shape[0]), dtype=np.uint16)
+    bins = block_bins(dyad.shape[0], dyad.shape[1], counts.shape[1], LANES)
     reduce_batch(dyad, actor, world, counts.shape[2], lo, hi, bins, sums, 0.0, 1, 0, np.empty((0, 0)), _NO_PAIRS,
                  np.empty((0, 0)))
-    count_bins(bins[None], counts)
+    count_bins(bins[None], dyad.shape[0], counts)
 
 
 def pair_outcomes(dyad, rupture_threshold, rupture_months_, ruptured, final):
