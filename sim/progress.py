@@ -12,7 +12,7 @@ import os
 import sys
 import time
 
-COMPILE_MESSAGE = "compiling the model (first run only), usually ~30-60 s"
+COMPILE_MESSAGE = "compiling the model (first run only), usually ~20-40 s"
 _announced = False
 
 
