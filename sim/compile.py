@@ -134,12 +134,12 @@ def parameters(config: SimConfig):
         for p in mechanisms.section("actor"):
             t = field_target("actors", p.name)
             yield f"actors.{code}.{p.name}", getattr(actor, p.name), Target(t.kind, t.field, i, 0, t.bounds)
-    fields = [field_target("relations", p.name) for p in mechanisms.section("relation") if not p.hidden]
-    names = [p.name for p in mechanisms.section("relation") if not p.hidden]  # hidden: drawn at month 0
+    fields = [(p.name, field_target("relations", p.name))  # hidden fields: drawn at month 0
+              for p in mechanisms.section("relation") if not p.hidden]
     for i, src in enumerate(config.actors):
         for j, dst in enumerate(config.actors):
             if src != dst:
-                for name, t in zip(names, fields):
+                for name, t in fields:
                     yield (f"relations.{src}.{dst}.{name}", config.relation(src, dst, name),
                            Target(t.kind, t.field, i, j, t.bounds))
 
