@@ -62,12 +62,18 @@ def run_parameter_sets(model: CompiledModel, base: Draw, fields, values: np.ndar
     glob[:, :, fields] = values[:, None, :]
     draw = Draw(np.tile(base.reps, n_sets), glob.reshape(n_sets * n_rep, -1),
                 np.tile(base.actor, (n_sets, 1, 1)), np.tile(base.dyad, (n_sets, 1, 1, 1)), {})
-    rows, n = n_sets * n_rep, len(model.roster)
+    rows = n_sets * n_rep
     if buffers is None or buffers[1].n_rep < rows:
-        out = model.config.outcome
-        pair = pair_number(*(model.roster.index(code) for code in out.pair), n)
-        buffers = (Trajectories.empty(draw.reps, 0, n, len(model.events.names)),
-                   Reductions.pairs_only(rows, model.config.horizon_months, n, out.rupture_threshold,
-                                         out.rupture_months, pair))
+        buffers = horizon_buffers(model, rows)
     red = buffers[1].head(rows)
     return run_draw(model, draw, buffers[0], red), red
+
+
+def horizon_buffers(model: CompiledModel, rows: int) -> tuple[Trajectories, Reductions]:
+    """Buffers for ``rows`` replications of ``run_draw`` that record the state at the
+    horizon alone and reduce only the pairs (rupture at ``config.outcome``'s rule)."""
+    n, out = len(model.roster), model.config.outcome
+    pair = pair_number(*(model.roster.index(code) for code in out.pair), n)
+    return (Trajectories.empty(np.arange(rows), 0, n, len(model.events.names)),
+            Reductions.pairs_only(rows, model.config.horizon_months, n, out.rupture_threshold, out.rupture_months,
+                                  pair))

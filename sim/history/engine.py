@@ -17,10 +17,9 @@ import numpy as np
 from sim.compile import compile_model
 from sim.config.schema import SimConfig
 from sim.engines import run_engine
-from sim.engines.numba_core import run_draw
+from sim.engines.numba_core import horizon_buffers, run_draw
 from sim.kernels.layout import RECORDED_DYAD
-from sim.kernels.reduce import pair_number
-from sim.trajectories import Reductions, Trajectories
+from sim.trajectories import Trajectories
 
 BATCH_BYTES = 512 * 2**20  # recorded trajectories per engine call, at most (about)
 
@@ -49,13 +48,10 @@ def run_horizons(config: SimConfig) -> Iterator[Trajectories]:
     writing every month (views of one reused buffer, as there)."""
     model = compile_model(config)
     n = len(model.roster)
-    out = config.outcome
     per_rep = ((len(RECORDED_DYAD) + 2) * n * n + config.horizon_months + 1) * 8  # horizon state, pair tables, index
     batch = max(8, min(config.replications, BATCH_BYTES // per_rep))
     batch -= batch % 8  # whole blocks of the core
-    pair = pair_number(*(model.roster.index(code) for code in out.pair), n)
-    last = Trajectories.empty(np.arange(batch), 0, n, len(model.events.names))
-    red = Reductions.pairs_only(batch, config.horizon_months, n, out.rupture_threshold, out.rupture_months, pair)
+    last, red = horizon_buffers(model, batch)
     for start in range(0, config.replications, batch):
         reps = np.arange(start, min(config.replications, start + batch), dtype=np.int64)
         yield run_draw(model, model.draw(reps), last, red.head(reps.shape[0]))
