@@ -22,6 +22,7 @@ import math
 
 import numpy as np
 
+from sim.kernels.fastmath import MANTISSA_BITS, float_bits
 from sim.kernels.jit import njit, parallel_for
 from sim.kernels.layout import (ACTOR_WORK, D_ALIGNMENT, D_SUPPORT, D_TRUST, DYAD_FIELDS, GLOB_FIELDS, LANES,
                                 RECORDED_ACTOR_ROWS, RECORDED_DYAD, RECORDED_DYAD_PLANES, RECORDED_WORLD_SLOTS)
@@ -44,9 +45,9 @@ def _bin(value, lo, hi, inverse, bins):
 
 @njit
 def exact_inverse(width):
-    """1 / width if that is exact (width a power of two: then x / width == x * (1 / width)
-    for every x, bit for bit), else 0."""
-    return 1.0 / width if math.frexp(width)[0] == 0.5 else 0.0
+    """1 / width if that is exact (width > 0 a power of two, all its mantissa bits 0: then
+    x / width == x * (1 / width) for every x, bit for bit), else 0."""
+    return 1.0 / width if width > 0.0 and (float_bits(width) & MANTISSA_BITS) == 0 else 0.0
 
 
 @njit
@@ -106,17 +107,17 @@ def pair_indices(valid, dyad, pidx):
 
 
 @njit
-def _add_cell(t, c, valid, values, n_bins, lo, hi, bins, sums):
-    """Cell c at month t: bins[t, c, lane] (the block's slab [T+1, C, L]) and sums[t, c]
-    for values[lanes], lanes 0..valid-1."""
-    out = bins[t, c]
+def _add_cell(t, c, valid, rows, r, n_bins, lo, hi, bins, sums):
+    """Cell c at month t from rows[r, lane] (a 2-d view of a state array, made once per
+    month: slicing a view per cell cost more than the binning): bins[t, c, lane] (the
+    block's slab [T+1, C, L]) and sums[t, c], lanes 0..valid-1."""
     lo_c, hi_c = lo[c], hi[c]
     inverse = exact_inverse(hi_c - lo_c)  # no division per value where the range allows
     for lane in range(valid):  # loops of their own, hoisted ranges
-        out[lane] = _bin(values[lane], lo_c, hi_c, inverse, n_bins)
+        bins[t, c, lane] = _bin(rows[r, lane], lo_c, hi_c, inverse, n_bins)
     total = np.int64(0)
     for lane in range(valid):
-        total += _fixed(values[lane])
+        total += _fixed(rows[r, lane])
     sums[t, c] += total
 
 
@@ -128,31 +129,34 @@ def month_cells(t, valid, dyad, glob, awork, pidx, n_bins, lo, hi, bins, sums, v
     ``n_bins`` over [lo[c], hi[c]] into the block's slab bins[t, c, lane] (uint16,
     [T+1, C, lanes]) and its fixed-point value added to sums[t, c]. ``values[lanes]`` is
     scratch."""
-    n = dyad.shape[1]
+    n, lanes = dyad.shape[1], dyad.shape[3]
+    planes = dyad.reshape((dyad.shape[0] * n * n, lanes))  # row (d N + i) N + j
+    actors = awork.reshape((awork.shape[0] * n, lanes))  # row k N + i
+    scratch = values.reshape((1, lanes))
     c = 0
     for v in range(len(RECORDED_DYAD_PLANES)):
         d = RECORDED_DYAD_PLANES[v]
         for i in range(n):
             for j in range(n):
                 if i != j:
-                    _add_cell(t, c, valid, dyad[d, i, j], n_bins, lo, hi, bins, sums)
+                    _add_cell(t, c, valid, planes, (d * n + i) * n + j, n_bins, lo, hi, bins, sums)
                     c += 1
     for i in range(n):  # the public-private gap, alignment - trust
         for j in range(n):
             if i != j:
                 for lane in range(valid):
                     values[lane] = dyad[D_ALIGNMENT, i, j, lane] - dyad[D_TRUST, i, j, lane]
-                _add_cell(t, c, valid, values, n_bins, lo, hi, bins, sums)
+                _add_cell(t, c, valid, scratch, 0, n_bins, lo, hi, bins, sums)
                 c += 1
     for p in range(pidx.shape[0]):
-        _add_cell(t, c, valid, pidx[p], n_bins, lo, hi, bins, sums)
+        _add_cell(t, c, valid, pidx, p, n_bins, lo, hi, bins, sums)
         c += 1
     for k in range(len(RECORDED_ACTOR_ROWS)):
         for i in range(n):
-            _add_cell(t, c, valid, awork[RECORDED_ACTOR_ROWS[k], i], n_bins, lo, hi, bins, sums)
+            _add_cell(t, c, valid, actors, RECORDED_ACTOR_ROWS[k] * n + i, n_bins, lo, hi, bins, sums)
             c += 1
     for w in range(len(RECORDED_WORLD_SLOTS)):
-        _add_cell(t, c, valid, glob[RECORDED_WORLD_SLOTS[w]], n_bins, lo, hi, bins, sums)
+        _add_cell(t, c, valid, glob, RECORDED_WORLD_SLOTS[w], n_bins, lo, hi, bins, sums)
         c += 1
 
 
@@ -180,25 +184,29 @@ def track_pairs(t, horizon, first, valid, pidx, threshold, months, runs, peaks, 
 
 def count_bins(bins, n_rep, counts):
     """counts[T+1, C, bins] += the histogram of the first ``n_rep`` replications of each of
-    K batches' block-major bins[K, B, T+1, C, L]; months in parallel. A month's counts
-    (under 1 MB for the default roster) stay in cache while every block's contiguous
-    [C, L] slab of that month streams past: the histograms (55 MB) are visited once per
-    call, not per batch."""
+    K batches' block-major bins[K, B, T+1, C, L]; months in parallel. Within a month, cells
+    go in tiles whose counts fit in a core's L2 cache (``COUNTS_TILE_BYTES``) while every
+    block's contiguous [tile, L] slab of that month streams past: a whole month's counts
+    (1.3 MB for the default roster) did not fit, and random increments missed it."""
     parallel_for(_count_bins, bins.shape[2], bins, n_rep, counts)
+
+
+COUNTS_TILE_BYTES = 256 * 1024  # bytes of counts per tile: within a core's L2 (1 MB on Zen 4, 256 KB-2 MB elsewhere)
 
 
 @njit
 def _count_bins(start, stop, bins, n_rep, counts):
-    lanes = bins.shape[4]
+    lanes, n_cells = bins.shape[4], bins.shape[3]
+    tile = max(1, COUNTS_TILE_BYTES // (counts.itemsize * counts.shape[2]))
     for t in range(start, stop):
-        month = counts[t]
-        for k in range(bins.shape[0]):
-            for b in range(bins.shape[1]):
-                valid = min(lanes, n_rep - b * lanes)
-                for c in range(bins.shape[3]):
-                    row = month[c]
-                    for lane in range(valid):
-                        row[bins[k, b, t, c, lane]] += 1
+        for first in range(0, n_cells, tile):
+            last = min(n_cells, first + tile)
+            for k in range(bins.shape[0]):
+                for b in range(bins.shape[1]):
+                    valid = min(lanes, n_rep - b * lanes)
+                    for c in range(first, last):  # indices, not a view per row (its refcount cost as much)
+                        for lane in range(valid):
+                            counts[t, c, bins[k, b, t, c, lane]] += 1
 
 
 @njit
