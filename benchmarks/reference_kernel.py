@@ -2,8 +2,9 @@
 
 What the core's month costs at least, written as one would for speed alone: no layout
 tables, no switches, no events, no recording, every loop over SIMD lanes (replications)
-innermost, library calls in loops of their own. Per ordered dyad and month it does the
-work the model's equations cannot do without (``sim.mechanisms``):
+innermost, the core's vectorisable ``exp`` and ``log`` (``sim.kernels.fastmath``). Per
+ordered dyad and month it does the work the model's equations cannot do without
+(``sim.mechanisms``):
 
 - three counter-based draws (``sim.kernels.rng``: type change, support noise, detection),
 - the logistic support decision of ``support``: a linear utility of ten state terms, the
@@ -19,11 +20,10 @@ time is the model's irreducible arithmetic. ``bench_reference`` times both in on
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from numba import njit
 
+from sim.kernels.fastmath import exp, log
 from sim.kernels.rng import month_key, open_odds_at, dyad_key, uniform_at
 
 _FLAGS = dict(nogil=True, fastmath=False, error_model="numpy")  # the core's flags, no cache
@@ -51,14 +51,10 @@ def _month(seed, reps, month, w, trust, support, affinity, reliable, keys, u, xi
                            - w[7, lane] * reliable[j, i, lane] + w[8, lane] * trust[i, j, lane] * support[j, i, lane])
                 xi[lane] = open_odds_at(keys[i, j, lane], S_SUPPORT)
             for lane in range(lanes):
-                xi[lane] = math.log(xi[lane])
-            for lane in range(lanes):
-                mo[i, j, lane] = 1.0 / (1.0 + math.exp(-u[lane]))
-            for lane in range(lanes):
-                mr[i, j, lane] = 1.0 / (1.0 + math.exp(-(u[lane] + w[9, lane])))
-            for lane in range(lanes):
+                mo[i, j, lane] = 1.0 / (1.0 + exp(-u[lane]))
+                mr[i, j, lane] = 1.0 / (1.0 + exp(-(u[lane] + w[9, lane])))
                 v = u[lane] + w[9, lane] if reliable[i, j, lane] == 1.0 else u[lane]
-                nxt_s[i, j, lane] = 1.0 / (1.0 + math.exp(-(v + 0.5 * xi[lane])))
+                nxt_s[i, j, lane] = 1.0 / (1.0 + exp(-(v + 0.5 * log(xi[lane]))))
     for i in range(n):
         for j in range(n):
             if i == j:
@@ -67,7 +63,7 @@ def _month(seed, reps, month, w, trust, support, affinity, reliable, keys, u, xi
                 s = nxt_s[j, i, lane]
                 xi[lane] = -((s - mo[j, i, lane]) ** 2 - (s - mr[j, i, lane]) ** 2) / 2.0
             for lane in range(lanes):
-                xi[lane] = math.exp(xi[lane])
+                xi[lane] = exp(xi[lane])
             for lane in range(lanes):
                 odds = xi[lane] * (1.0 / 0.7 if uniform_at(keys[i, j, lane], S_DETECTION) < 0.01 else 1.001)
                 tau = trust[i, j, lane]

@@ -14,10 +14,10 @@ ints would promote to float64, hence the explicit casts).
 """
 
 import hashlib
-import math
 
 import numpy as np
 
+from sim.kernels import fastmath
 from sim.kernels.jit import njit
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
@@ -86,7 +86,7 @@ def logistic_at(key_ij, stream):
 
     The uniform has 52 random bits centred in their cell, so it is never 0 or 1.
     """
-    return math.log(open_odds_at(key_ij, stream))
+    return fastmath.log(open_odds_at(key_ij, stream))
 
 
 @njit

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 
-from sim.kernels import layout as L
+from sim.kernels import fastmath, layout as L
 from sim.kernels.jit import njit
 from sim.kernels.rng import open_odds_at
 from sim.mechanisms.spec import Mechanism, actor, coefficient, relation, state
@@ -117,10 +117,10 @@ class Behaviour:
                 u = u_reliable if self.next_reliable[j] == 1.0 else u_opportunist
             else:
                 u_opportunist = u_reliable = u = u_opportunist + g["reliable_share"] * answer
-            self.mean_opportunist[j] = 1.0 / (1.0 + math.exp(-u_opportunist))
-            self.mean_reliable[j] = 1.0 / (1.0 + math.exp(-u_reliable))
+            self.mean_opportunist[j] = 1.0 / (1.0 + fastmath.exp(-u_opportunist))
+            self.mean_reliable[j] = 1.0 / (1.0 + fastmath.exp(-u_reliable))
             xi = m.draw_logistic(self.index, other.index, L.S_SUPPORT)
-            self.next_support[j] = 1.0 / (1.0 + math.exp(-(u + g["support_noise"] * xi)))
+            self.next_support[j] = 1.0 / (1.0 + fastmath.exp(-(u + g["support_noise"] * xi)))
 
 
 @njit
@@ -174,19 +174,12 @@ def decide_support(glob, actor, dyad, flags, work, awork, keys, tmp):
                     u_o[lane] += glob[L.G_RELIABLE_SHARE, lane] * answer
                     u[lane] = u_o[lane]
                 xi[lane] = open_odds_at(keys[i, j, lane], L.S_SUPPORT)
-            # library calls (exp, log) in loops of their own, so lanes overlap
             for lane in range(lanes):
-                xi[lane] = math.log(xi[lane])
-            for lane in range(lanes):
-                mean_o[i, j, lane] = 1.0 / (1.0 + math.exp(-u_o[lane]))
-            for lane in range(lanes):
-                mean_r[i, j, lane] = 1.0 / (1.0 + math.exp(-u[lane]))
-            for lane in range(lanes):
-                if types and reliable[i, j, lane] != 1.0:
-                    u[lane] = u_o[lane]
-                u[lane] = math.exp(-(u[lane] + glob[L.G_SUPPORT_NOISE, lane] * xi[lane]))
-            for lane in range(lanes):
-                new_support[i, j, lane] = 1.0 / (1.0 + u[lane])
+                mean_o[i, j, lane] = 1.0 / (1.0 + fastmath.exp(-u_o[lane]))
+                mean_r[i, j, lane] = 1.0 / (1.0 + fastmath.exp(-u[lane]))
+                v = u_o[lane] if types and reliable[i, j, lane] != 1.0 else u[lane]
+                noise = glob[L.G_SUPPORT_NOISE, lane] * fastmath.log(xi[lane])
+                new_support[i, j, lane] = 1.0 / (1.0 + fastmath.exp(-(v + noise)))
 
 
 MECHANISM = Mechanism(

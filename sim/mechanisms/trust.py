@@ -20,9 +20,8 @@ divergence between its two hypotheses (mistrust the evidence cannot correct; Jer
 
 from __future__ import annotations
 
-import math
 
-from sim.kernels import layout as L
+from sim.kernels import fastmath, layout as L
 from sim.kernels.jit import njit
 from sim.mechanisms.spec import Mechanism, coefficient, state
 
@@ -59,7 +58,7 @@ class Behaviour:
             tau = (1.0 - h) * self.trust[j] + h * g["reliable_share"]
             s = other.next_support[self.code]
             mu_o, mu_r = other.mean_opportunist[self.code], other.mean_reliable[self.code]
-            odds = math.exp(-((s - mu_o) * (s - mu_o) - (s - mu_r) * (s - mu_r)) / two_var)
+            odds = fastmath.exp(-((s - mu_o) * (s - mu_o) - (s - mu_r) * (s - mu_r)) / two_var)
             p = g["detection_rate"] * self.counterintelligence[j] * other.espionage[self.code] if m.on("espionage") else 0.0
             odds *= 1.0 / ratio if self.detected[j] else (1.0 - p) / (1.0 - ratio * p)
             self.next_trust[j] = tau / (tau + (1.0 - tau) * odds) if 0.0 < tau < 1.0 else tau
@@ -88,8 +87,8 @@ def update_trust(glob, actor, dyad, flags, work, awork, keys, tmp):
                 s, mu_o, mu_r = new_support[j, i, lane], mean_o[j, i, lane], mean_r[j, i, lane]
                 sigma = glob[L.G_OBSERVATION_NOISE, lane]
                 odds[lane] = -((s - mu_o) * (s - mu_o) - (s - mu_r) * (s - mu_r)) / (2.0 * sigma * sigma)
-            for lane in range(lanes):  # library calls: kept apart so the rest vectorises
-                odds[lane] = math.exp(odds[lane])
+            for lane in range(lanes):
+                odds[lane] = fastmath.exp(odds[lane])
             for lane in range(lanes):
                 ratio = glob[L.G_DETECTION_LIKELIHOOD_RATIO, lane]
                 p = 0.0
