@@ -55,8 +55,10 @@ def best_time(fn: Callable[[], object], repeat: int = 3) -> float:
     return timings(fn, repeat)[0]
 
 
-def kernel_call(config, reps: int, flags: np.ndarray | None = None) -> Callable[[], None]:
-    """A function running the numba core once on ``reps`` replications of ``config``.
+def kernel_call(config, reps: int, flags: np.ndarray | None = None, every_month: bool = True) -> Callable[[], None]:
+    """A function running the numba core once on ``reps`` replications of ``config``,
+    recording every month (``every_month``) or the state at the horizon alone (as the
+    calibration and the forecasts run it).
 
     Parameters are drawn and outputs allocated beforehand: the call times the core only.
     """
@@ -67,7 +69,7 @@ def kernel_call(config, reps: int, flags: np.ndarray | None = None) -> Callable[
     model = compile_model(config)
     draw = model.draw(np.arange(reps, dtype=np.int64))
     ev, horizon = model.events, config.horizon_months
-    out = Trajectories.empty(draw.reps, horizon, len(model.roster), len(ev.names))
+    out = Trajectories.empty(draw.reps, horizon if every_month else 0, len(model.roster), len(ev.names))
     use = model.flags if flags is None else flags
 
     def call() -> None:
