@@ -1,6 +1,7 @@
 """Test set-up: a fresh numba cache for the session, shared with CLI subprocesses and
 with pytest-xdist's workers (the controller sets it before they start; each worker
-inherits it), removed when the session ends."""
+inherits it) and filled by the controller before they start, removed when the session
+ends."""
 
 from __future__ import annotations
 
@@ -29,6 +30,25 @@ if os.environ.get("CI"):
         return importlib.import_module(modname)
 
     pytest.importorskip = _strict_importorskip
+
+
+def pytest_configure(config):
+    """The xdist controller compiles the kernels once, before its workers start: they load
+    them from the shared cache instead of compiling the same kernels side by side (each
+    worker's cold compile cost ~20 s of CPU on a 2-core machine). Tests of the cold path
+    use caches of their own."""
+    if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None) or not _CACHE:
+        return
+    import numpy as np
+
+    import sim
+    from sim.compile import compile_model
+    from sim.engines import run_engine
+    from sim.runner import simulate
+
+    warm = sim.load_config("baseline", ["replications=16", "horizon_months=2"])
+    simulate(warm, progress=False)
+    run_engine(compile_model(warm), np.arange(1), "mesa")
 
 
 def pytest_unconfigure(config):
