@@ -104,7 +104,8 @@ def _task(cfg, config=None) -> float | None:
     hydra_cfg = HydraConfig.get()
     typed = as_typed(hydra_cfg.overrides.task)
     folder = Path(hydra_cfg.runtime.output_dir)
-    _record_typed(folder / str(hydra_cfg.output_subdir), typed)
+    if typed != list(hydra_cfg.overrides.task):
+        _record_typed(folder / str(hydra_cfg.output_subdir), typed)
     try:
         config = validate(cfg) if config is None else config
         if cfg.get("sweep") is not None:
@@ -172,16 +173,15 @@ def _record_typed(hydra_dir: Path, typed: list[str]) -> None:
 
     from sim.atomic import write_atomic
 
+    from sim.config.job import record_typed
+
     if not hydra_dir.is_dir():
         return
     write_atomic(hydra_dir / "overrides.yaml", lambda tmp: OmegaConf.save(OmegaConf.create(typed), tmp))
     path = hydra_dir / "hydra.yaml"
     if path.is_file():
         record = OmegaConf.load(path)
-        record.hydra.overrides.task = typed
-        dirname = record.hydra.job.config.override_dirname
-        kept = sorted(o for o in typed if o.partition("=")[0] not in dirname.exclude_keys)
-        record.hydra.job.override_dirname = dirname.item_sep.join(kept).replace("=", dirname.kv_sep)
+        record_typed(record.hydra, typed)
         write_atomic(path, lambda tmp: OmegaConf.save(record, tmp))
 
 

@@ -7,7 +7,7 @@ name and config search path from the same Hydra functions), composes the overrid
 ``Hydra.run`` does (run mode, logging configured), checks and validates the result, and
 ``Job.run`` runs it as ``Hydra.run`` does, without composing again (hydra-core 1.3).
 The run folder and its ``.hydra/`` files are the same as through ``hydra.main``
-(tested). A batched sweep (its folder comes from the composed config) or a
+(tested), with the overrides recorded as typed. A batched sweep (its folder comes from the composed config) or a
 configuration that sets ``hydra.mode`` itself goes through ``hydra.main``.
 """
 
@@ -21,7 +21,7 @@ from typing import Any
 from omegaconf import DictConfig
 
 from sim.config.compose import Source, _check_output_dir, _checked, _hydra_message, base_config
-from sim.config.overrides import _split, normalise
+from sim.config.overrides import _split, as_typed, normalise
 from sim.config.schema import SimConfig
 from sim.config.validation import validate
 
@@ -64,6 +64,15 @@ class Job:
             run_and_report(run)
         finally:
             GlobalHydra.instance().clear()
+
+
+def record_typed(hydra_node: DictConfig, typed: list[str]) -> None:
+    """A job's Hydra record (its ``hydra`` node) with the overrides as the user typed them:
+    ``overrides.task`` and ``job.override_dirname`` (Hydra records the rewritten ones)."""
+    hydra_node.overrides.task = typed
+    dirname = hydra_node.job.config.override_dirname
+    kept = sorted(o for o in typed if o.partition("=")[0] not in dirname.exclude_keys)
+    hydra_node.job.override_dirname = dirname.item_sep.join(kept).replace("=", dirname.kv_sep)
 
 
 def _app(task: Callable, options: Mapping[str, str | None], source: Source):
@@ -114,6 +123,7 @@ def prepare_job(overrides: Sequence[str], options: Mapping[str, str | None], sou
         # what composing with MODE_OVERRIDE adds, as Hydra does when no config sets hydra.mode
         cfg.hydra.mode = RunMode.RUN
         cfg.hydra.overrides.hydra.append(MODE_OVERRIDE)
+        record_typed(cfg.hydra, as_typed(cfg.hydra.overrides.task))  # Hydra writes them as typed
         config = validate(cfg)
         _check_output_dir(cfg, multirun=False)
         check_run(config)
