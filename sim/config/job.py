@@ -7,8 +7,9 @@ name and config search path from the same Hydra functions), composes the overrid
 ``Hydra.run`` does (run mode, logging configured), checks and validates the result, and
 ``Job.run`` runs it as ``Hydra.run`` does, without composing again (hydra-core 1.3).
 The run folder and its ``.hydra/`` files are the same as through ``hydra.main``
-(tested), with the overrides recorded as typed. A batched sweep (its folder comes from the composed config) or a
-configuration that sets ``hydra.mode`` itself goes through ``hydra.main``.
+(tested), with the overrides recorded as typed. A batched sweep (its folder comes
+from the composed config) or a run given or configured with ``hydra.mode`` goes
+through ``hydra.main``.
 """
 
 from __future__ import annotations
@@ -107,7 +108,7 @@ def prepare_job(overrides: Sequence[str], options: Mapping[str, str | None], sou
 
     from sim.resources import check_run
 
-    if any(_split(o)[1] == "hydra.mode" for o in overrides):
+    if any(_split(o)[1] in ("hydra.mode", "sweep") for o in overrides):
         return None
     _checked(overrides, multirun=False, source=source)
     normalised = normalise(overrides, lambda: [base_config(overrides, source)])
