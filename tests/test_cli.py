@@ -140,6 +140,20 @@ def test_a_run_imports_only_what_it_uses(tmp_path, figures):
     assert not imported & {"mesa", "xarray", "dask", "distributed", "analysis"}
 
 
+def test_the_quick_exit_runs_exit_handlers_and_flushes(tmp_path):
+    """``python -m sim`` ends with ``os._exit`` after a run (``sim.__main__``): exit handlers
+    registered during the process still run, and the report reaches stdout."""
+    script = ("import atexit, pathlib, sys; import sim.__main__ as cli; "
+              "atexit.register(lambda: pathlib.Path('handled').write_text('yes')); "
+              "sys.argv = ['sim', *sys.argv[1:]]; cli.main(); print('not reached')")
+    args = ["replications=10", "horizon_months=3", "output.figures=false", "hydra.run.dir=out"]
+    proc = subprocess.run([sys.executable, "-c", script, *args], cwd=tmp_path, capture_output=True, text=True,
+                          env=dict(os.environ, PYTHONPATH=str(ROOT)), timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "handled").read_text() == "yes"
+    assert proc.stdout.rstrip().endswith(f"results: {tmp_path / 'out'}") and "not reached" not in proc.stdout
+
+
 def test_multirun_records_are_as_typed(tmp_path):
     import yaml
 
