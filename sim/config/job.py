@@ -124,10 +124,10 @@ def prepare_job(overrides: Sequence[str], options: Mapping[str, str | None], sou
         # what composing with MODE_OVERRIDE adds, as Hydra does when no config sets hydra.mode
         cfg.hydra.mode = RunMode.RUN
         cfg.hydra.overrides.hydra.append(MODE_OVERRIDE)
-        record_typed(cfg.hydra, as_typed(cfg.hydra.overrides.task))  # Hydra writes them as typed
         config = validate(cfg)
         _check_output_dir(cfg, multirun=False)
         check_run(config)
+        record_typed(cfg.hydra, as_typed(cfg.hydra.overrides.task))  # Hydra writes them as typed
     except BaseException:
         GlobalHydra.instance().clear()
         raise
