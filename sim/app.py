@@ -95,6 +95,7 @@ def _task(cfg, config=None) -> float | None:
     """One run inside Hydra's job: validate (unless ``config`` is ``cfg`` validated already),
     simulate, write, report; returns the objective."""
     from hydra.core.hydra_config import HydraConfig
+    from omegaconf import OmegaConf
 
     from sim.atomic import remove_stale
     from sim.config.compose import as_typed, validate
@@ -104,7 +105,7 @@ def _task(cfg, config=None) -> float | None:
     hydra_cfg = HydraConfig.get()
     typed = as_typed(hydra_cfg.overrides.task)
     folder = Path(hydra_cfg.runtime.output_dir)
-    if typed != list(hydra_cfg.overrides.task):
+    if typed != OmegaConf.to_container(hydra_cfg.overrides.task):  # what Hydra wrote (interpolations unresolved)
         _record_typed(folder / str(hydra_cfg.output_subdir), typed)
     try:
         config = validate(cfg) if config is None else config
