@@ -2,12 +2,12 @@
 
 Bad input is caught before Hydra starts (``sim.config.compose.preflight``; a plain run is
 composed once and checked by ``sim.config.job``): one line on stderr naming the key and
-what is allowed, exit status 2, no folder created. Hydra's
-flags work as Hydra users know them; ``--cfg job`` (and ``all``) print the fully
-resolved configuration with every schema default; ``--experimental-rerun`` is refused
-(it unpickles a file: docs/security.md). Each job's records (``.hydra/overrides.yaml``,
-``hydra.yaml``, ``summary.json``, the multirun's ``multirun.yaml``) hold the overrides
-as the user typed them. A job returns the summary value named by ``objective`` (a
+what is allowed, exit status 2, no folder created. Hydra's flags work as Hydra users
+know them; ``--cfg job`` (and ``all``) print the fully resolved configuration with every
+schema default; ``--experimental-rerun`` is refused (it unpickles a file:
+docs/security.md). Each job's records (``.hydra/overrides.yaml``, ``hydra.yaml``,
+``summary.json``, the multirun's ``multirun.yaml``) hold the overrides as the user
+typed them. A job returns the summary value named by ``objective`` (a
 float), so Hydra's Optuna sweeper can search over ``interval(...)`` ranges. Ctrl-C
 prints one line saying what was kept (exit status 130).
 """
@@ -173,7 +173,6 @@ def _record_typed(hydra_dir: Path, typed: list[str]) -> None:
     from omegaconf import OmegaConf
 
     from sim.atomic import write_atomic
-
     from sim.config.job import record_typed
 
     if not hydra_dir.is_dir():
