@@ -1,12 +1,13 @@
 """The command line: ``python -m sim [-m] [overrides...]`` (a Hydra app).
 
-Bad input is caught before Hydra starts (``sim.config.compose.preflight``): one line on
-stderr naming the key and what is allowed, exit status 2, no folder created. Hydra's
-flags work as Hydra users know them; ``--cfg job`` (and ``all``) print the fully
-resolved configuration with every schema default; ``--experimental-rerun`` is refused
-(it unpickles a file: docs/security.md). Each job's records (``.hydra/overrides.yaml``,
-``hydra.yaml``, ``summary.json``, the multirun's ``multirun.yaml``) hold the overrides
-as the user typed them. A job returns the summary value named by ``objective`` (a
+Bad input is caught before Hydra starts (``sim.config.compose.preflight``; a plain run is
+composed once and checked by ``sim.config.job``): one line on stderr naming the key and
+what is allowed, exit status 2, no folder created. Hydra's flags work as Hydra users
+know them; ``--cfg job`` (and ``all``) print the fully resolved configuration with every
+schema default; ``--experimental-rerun`` is refused (it unpickles a file:
+docs/security.md). Each job's records (``.hydra/overrides.yaml``, ``hydra.yaml``,
+``summary.json``, the multirun's ``multirun.yaml``) hold the overrides as the user
+typed them. A job returns the summary value named by ``objective`` (a
 float), so Hydra's Optuna sweeper can search over ``interval(...)`` ranges. Ctrl-C
 prints one line saying what was kept (exit status 130).
 """
@@ -29,8 +30,10 @@ _VALUE_FLAGS = {"--config-path", "-cp", "--config-name", "-cn", "--config-dir", 
 _OPTIONAL_VALUES = {"--cfg": ("job", "hydra", "all"), "-c": ("job", "hydra", "all"),
                     "--info": ("all", "config", "defaults", "defaults-tree", "plugins", "searchpath"),
                     "-i": ("all", "config", "defaults", "defaults-tree", "plugins", "searchpath")}
+_RUN_FLAGS = {"--config-path", "--config-name", "--config-dir", "--run"}  # flags of a plain run
 _LONG = {"-cp": "--config-path", "-cn": "--config-name", "-cd": "--config-dir", "-p": "--package",
-         "-sc": "--shell-completion", "-c": "--cfg", "-i": "--info", "-m": "--multirun", "-h": "--help"}
+         "-sc": "--shell-completion", "-c": "--cfg", "-i": "--info", "-m": "--multirun", "-h": "--help",
+         "-r": "--run"}
 
 
 @dataclass
@@ -88,9 +91,11 @@ def _source(args: Args):
 
 
 # -- the job ---------------------------------------------------------------------------------
-def _task(cfg) -> float | None:
-    """One run inside Hydra's job: validate, simulate, write, report; returns the objective."""
+def _task(cfg, config=None) -> float | None:
+    """One run inside Hydra's job: validate (unless ``config`` is ``cfg`` validated already),
+    simulate, write, report; returns the objective."""
     from hydra.core.hydra_config import HydraConfig
+    from omegaconf import OmegaConf
 
     from sim.atomic import remove_stale
     from sim.config.compose import as_typed, validate
@@ -100,9 +105,10 @@ def _task(cfg) -> float | None:
     hydra_cfg = HydraConfig.get()
     typed = as_typed(hydra_cfg.overrides.task)
     folder = Path(hydra_cfg.runtime.output_dir)
-    _record_typed(folder / str(hydra_cfg.output_subdir), typed)
+    if typed != OmegaConf.to_container(hydra_cfg.overrides.task):  # what Hydra wrote (interpolations unresolved)
+        _record_typed(folder / str(hydra_cfg.output_subdir), typed)
     try:
-        config = validate(cfg)
+        config = validate(cfg) if config is None else config
         if cfg.get("sweep") is not None:
             _sweep_task(cfg, config, hydra_cfg, typed)  # the sweep's store cleans its own folder
             return None
@@ -167,6 +173,7 @@ def _record_typed(hydra_dir: Path, typed: list[str]) -> None:
     from omegaconf import OmegaConf
 
     from sim.atomic import write_atomic
+    from sim.config.job import record_typed
 
     if not hydra_dir.is_dir():
         return
@@ -174,10 +181,7 @@ def _record_typed(hydra_dir: Path, typed: list[str]) -> None:
     path = hydra_dir / "hydra.yaml"
     if path.is_file():
         record = OmegaConf.load(path)
-        record.hydra.overrides.task = typed
-        dirname = record.hydra.job.config.override_dirname
-        kept = sorted(o for o in typed if o.partition("=")[0] not in dirname.exclude_keys)
-        record.hydra.job.override_dirname = dirname.item_sep.join(kept).replace("=", dirname.kv_sep)
+        record_typed(record.hydra, typed)
         write_atomic(path, lambda tmp: OmegaConf.save(record, tmp))
 
 
@@ -256,22 +260,36 @@ def _completion_line() -> None:
         os.environ["COMP_LINE"] = re.sub(r"^\s*\S*python[0-9.]*\s+-m\s+sim(?=\s|$)", "alliance-sim", line)
 
 
+def _single_run(args: Args) -> bool:
+    """A plain run (no multirun, no informational flag): composed once (``sim.config.job``)."""
+    return set(args.options) <= _RUN_FLAGS
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of ``python -m sim`` and the ``alliance-sim`` script."""
-    import hydra
-
     args = split_args(sys.argv[1:] if argv is None else argv)
+    job = None
     try:
         source = _source(args)
-        overrides = _prepare(args, source)
+        if _single_run(args):
+            from sim.config.job import prepare_job
+
+            job = prepare_job(args.overrides, args.options, source, _task)
+        overrides = [] if job is not None else _prepare(args, source)
     except ConfigError as err:
         print(f"error: {err}", file=sys.stderr)
         raise SystemExit(EXIT_BAD_INPUT) from None
-    sys.argv = [sys.argv[0], *args.flags, *overrides]
     os.environ.setdefault("HYDRA_FULL_ERROR", "1")  # a failed job's ConfigError reaches the handler below
-    run = hydra.main(version_base="1.3", config_path=str(source.primary), config_name=source.name)(_task)
     try:
-        run()
+        if job is not None:
+            job.run(_task)
+        else:
+            import hydra
+
+            from sim.config.job import VERSION_BASE
+
+            sys.argv = [sys.argv[0], *args.flags, *overrides]
+            hydra.main(version_base=VERSION_BASE, config_path=str(source.primary), config_name=source.name)(_task)()
     except ConfigError as err:  # a job of a multirun (validated points fail only on what runs reveal)
         print(f"error: {err}", file=sys.stderr)
         raise SystemExit(EXIT_BAD_INPUT) from None

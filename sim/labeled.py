@@ -17,10 +17,16 @@ replications). A relation of an actor with itself is NaN. Long names, units and 
 come from the variables' declarations (``sim.mechanisms``), so they cannot drift from
 the model; the dataset's attributes hold the headline outcomes and the run settings. Built from numpy arrays only: no pandas
 categorical or nullable columns reach the NetCDF writer.
+
+``python -m sim`` writes the file with h5netcdf directly (``write_netcdf``), encoded as
+xarray's ``to_netcdf(engine="h5netcdf")`` would (tested: ``xr.open_dataset`` of either
+file gives the same dataset): through xarray, writing imports dask and distributed,
+which is half a second of a run.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,8 +38,6 @@ if TYPE_CHECKING:
     import xarray as xr
 
     from sim.results import Results
-
-NETCDF_ENGINE = "h5netcdf"  # NetCDF4 files; the netCDF4 package is not needed
 
 _DERIVED = {
     "partnership": ("partnership index I_ab = ½√(τ_ab τ_ba) + ½√(s_ab s_ba) of the unordered pair", "index", 0.0, 1.0),
@@ -60,10 +64,25 @@ def variable_attrs(results: Results) -> dict[str, dict]:
     return out
 
 
+@dataclass(frozen=True)
+class Labeled:
+    """The labeled trajectories as plain numpy: each variable ``(dims, values, attrs)``."""
+
+    data_vars: dict[str, tuple[tuple[str, ...], np.ndarray, dict]]
+    coords: dict[str, tuple[tuple[str, ...], np.ndarray, dict]]
+    attrs: dict
+
+
 def to_dataset(results: Results) -> xr.Dataset:
     """The labeled trajectories of ``results`` (see module doc)."""
     import xarray as xr
 
+    parts = labeled(results)
+    return xr.Dataset(data_vars=parts.data_vars, coords=parts.coords, attrs=parts.attrs)
+
+
+def labeled(results: Results) -> Labeled:
+    """The variables, coordinates and attributes of the dataset (see module doc)."""
     from sim.aggregate import cell_kind, month_dates
 
     roster = list(results.roster)
@@ -104,14 +123,14 @@ def to_dataset(results: Results) -> xr.Dataset:
             "long_name": f"{a}-{b}: {what}", "units": "1", "valid_min": 0.0, "valid_max": 1.0})
 
     coords = {
-        "source": ("source", np.asarray(roster, dtype=str), {"long_name": "actor holding the relation (who trusts, supports, depends)"}),
-        "target": ("target", np.asarray(roster, dtype=str), {"long_name": "partner the relation is towards"}),
-        "actor": ("actor", np.asarray(roster, dtype=str), {"long_name": "actor"}),
-        "month": ("month", np.arange(t1, dtype=np.int64), {"long_name": "simulated month (0 = initial state)", "units": "month"}),
-        "date": ("month", month_dates(results.config.start, t1).values, {"long_name": "calendar month (first day)"}),
-        "quantile": ("quantile", quantiles, {"long_name": "quantile over replications", "units": "1"}),
+        "source": (("source",), np.asarray(roster, dtype=str), {"long_name": "actor holding the relation (who trusts, supports, depends)"}),
+        "target": (("target",), np.asarray(roster, dtype=str), {"long_name": "partner the relation is towards"}),
+        "actor": (("actor",), np.asarray(roster, dtype=str), {"long_name": "actor"}),
+        "month": (("month",), np.arange(t1, dtype=np.int64), {"long_name": "simulated month (0 = initial state)", "units": "month"}),
+        "date": (("month",), month_dates(results.config.start, t1).values, {"long_name": "calendar month (first day)"}),
+        "quantile": (("quantile",), quantiles, {"long_name": "quantile over replications", "units": "1"}),
     }
-    return xr.Dataset(data_vars=data_vars, coords=coords, attrs=dataset_attrs(results))
+    return Labeled(data_vars, coords, dataset_attrs(results))
 
 
 def dataset_attrs(results: Results) -> dict:
@@ -145,6 +164,39 @@ def dataset_attrs(results: Results) -> dict:
     }
 
 
-def write_netcdf(dataset: xr.Dataset, path: str | Path) -> None:
-    """Write ``dataset`` as NetCDF4 (h5netcdf) to ``path``; ``xr.open_dataset(path)`` reads it."""
-    dataset.to_netcdf(path, engine=NETCDF_ENGINE)
+def write_netcdf(parts: Labeled, path: str | Path) -> None:
+    """Write ``parts`` as NetCDF4 to ``path`` with h5netcdf, as xarray's
+    ``to_netcdf(engine="h5netcdf")`` encodes them (CF conventions): floats with a NaN
+    ``_FillValue``, strings variable-length, dates as whole days since the first one
+    (proleptic Gregorian), the non-dimension coordinates named in the ``coordinates``
+    attribute of the variables they label. ``xr.open_dataset(path)`` reads it."""
+    import h5netcdf
+    import h5py
+
+    variables = {**parts.data_vars, **parts.coords}
+    labels = [name for name, (dims, _, _) in parts.coords.items() if dims != (name,)]
+    with h5netcdf.File(path, "w") as file:
+        for key, value in parts.attrs.items():
+            file.attrs[key] = value
+        for dims, values, _ in variables.values():
+            for dim, size in zip(dims, values.shape):
+                if dim not in file.dimensions:
+                    file.dimensions[dim] = size
+        for name, (dims, values, attrs) in variables.items():
+            attrs, fill, dtype = dict(attrs), None, values.dtype
+            if values.dtype.kind == "M":  # month starts: whole days
+                first = values[0].astype("datetime64[s]")
+                values = (values - values[0]) // np.timedelta64(1, "D")
+                attrs |= {"units": f"days since {str(first).replace('T', ' ')}", "calendar": "proleptic_gregorian"}
+                dtype = values.dtype
+            elif values.dtype.kind == "U":
+                values, dtype = values.astype(object), h5py.string_dtype()
+            elif values.dtype.kind == "f":
+                fill = np.nan
+            named = [label for label in labels if name not in parts.coords and set(variables[label][0]) <= set(dims)]
+            if named:
+                attrs["coordinates"] = " ".join(named)
+            variable = file.create_variable(name, dimensions=dims, dtype=dtype, fillvalue=fill)
+            for key, value in attrs.items():
+                variable.attrs[key] = value
+            variable[...] = values

@@ -47,11 +47,11 @@ def write_results(results: Results, folder: str | Path) -> list[Path]:
 
     parquet("partnership.parquet", results.partnership())
     if out.trajectories:
-        from sim.labeled import write_netcdf
+        from sim.labeled import labeled, write_netcdf
 
         parquet("trajectories.parquet", results.trajectories())
-        dataset = results.to_xarray()
-        written.append(write_atomic(folder / "trajectories.nc", lambda tmp: write_netcdf(dataset, tmp)))
+        parts = labeled(results)
+        written.append(write_atomic(folder / "trajectories.nc", lambda tmp: write_netcdf(parts, tmp)))
     if out.replication_table:
         parquet("replications.parquet", results.replications())
     if out.sample_replications:

@@ -68,10 +68,22 @@ def safe_stem(name: str) -> str:
 
 
 def save(fig, folder: Path, stem: str, formats=("png", "pdf")) -> list[Path]:
-    """Save ``fig`` as ``folder/<safe stem>.<fmt>`` for each format, atomically."""
+    """Save ``fig`` as ``folder/<safe stem>.<fmt>`` for each format, atomically.
+
+    The figure is laid out once for all formats, at the PNG resolution (its layout
+    engine, then the tight bounding box that ``savefig.bbox: tight`` finds), and drawn
+    once per format: ``savefig`` alone lays it out again for every format.
+    """
     stem = safe_stem(stem)
-    paths = []
     with plt.rc_context(STYLE):
-        for fmt in formats:
-            paths.append(write_atomic(folder / f"{stem}.{fmt}", lambda tmp, f=fmt: fig.savefig(tmp, format=f)))
-    return paths
+        dpi, engine = fig.dpi, fig.get_layout_engine()
+        fig.dpi = matplotlib.rcParams["savefig.dpi"]
+        try:
+            fig.draw_without_rendering()
+            bbox = fig.get_tightbbox().padded(matplotlib.rcParams["savefig.pad_inches"])
+            fig.set_layout_engine(None)  # positions stay where the engine put them
+            return [write_atomic(folder / f"{stem}.{fmt}", lambda tmp, f=fmt: fig.savefig(tmp, format=f, bbox_inches=bbox))
+                    for fmt in formats]
+        finally:
+            fig.dpi = dpi
+            fig.set_layout_engine(engine)

@@ -136,13 +136,17 @@ class Results:
         t1, c, _ = self.cell_quantiles.shape
         dates = month_dates(self.config.start, t1)
         kinds = [cell_kind(x) for x in self.cells]
-        sources = [None if k == "world" else x.source for k, x in zip(kinds, self.cells)]
-        targets = [x.target if k == "dyad" else None for k, x in zip(kinds, self.cells)]
+        roster = list(self.roster)
+        variables = sorted({x.variable for x in self.cells})
+        # categorical columns from their codes (-1: missing), one cell after another, month by month
+        codes = {"variable": [variables.index(x.variable) for x in self.cells],
+                 "source": [-1 if k == "world" else roster.index(x.source) for k, x in zip(kinds, self.cells)],
+                 "target": [roster.index(x.target) if k == "dyad" else -1 for k, x in zip(kinds, self.cells)]}
         frame = pd.DataFrame(
             {
-                "variable": pd.Categorical(np.tile([x.variable for x in self.cells], t1)),
-                "source": pd.Categorical(sources * t1, categories=list(self.roster)),
-                "target": pd.Categorical(targets * t1, categories=list(self.roster)),
+                **{name: pd.Categorical.from_codes(np.tile(np.asarray(code, dtype=np.int8), t1),
+                                                   variables if name == "variable" else roster)
+                   for name, code in codes.items()},
                 "month": np.repeat(np.arange(t1), c),
                 "date": np.repeat(dates.values, c),
             }
@@ -188,8 +192,8 @@ class Results:
         k, t1, v, n, _ = self.sample_dyad.shape
         rep, month, var, src, dst = np.indices((k, t1, v, n, n)).reshape(5, -1)
         keep = src != dst
-        roster = np.asarray(self.roster)
-        a, b = self.config.outcome.pair
+        roster = list(self.roster)
+        a, b = (roster.index(code) for code in self.config.outcome.pair)
         rep_i, month_i = np.indices((k, t1)).reshape(2, -1)
         variables = [*RECORDED_DYAD, "partnership"]
         dates = month_dates(self.config.start, t1).values
@@ -199,8 +203,8 @@ class Results:
                 "month": np.concatenate([month[keep], month_i]),
                 "date": dates[np.concatenate([month[keep], month_i])],
                 "variable": pd.Categorical.from_codes(np.concatenate([var[keep], np.full(rep_i.size, v)]), variables),
-                "source": pd.Categorical(np.concatenate([roster[src[keep]], np.full(rep_i.size, a)]), categories=list(roster)),
-                "target": pd.Categorical(np.concatenate([roster[dst[keep]], np.full(rep_i.size, b)]), categories=list(roster)),
+                "source": pd.Categorical.from_codes(np.concatenate([src[keep], np.full(rep_i.size, a)]), roster),
+                "target": pd.Categorical.from_codes(np.concatenate([dst[keep], np.full(rep_i.size, b)]), roster),
                 "value": np.concatenate([self.sample_dyad.ravel()[keep], self.pair_index[:k].ravel()]),
             }
         )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 
 import numpy as np
 import pandas as pd
@@ -102,6 +104,54 @@ def test_overrides_are_recorded_as_typed(tmp_path):
 
     record = yaml.safe_load((run_dir / ".hydra" / "hydra.yaml").read_text())["hydra"]
     assert record["overrides"]["task"] == typed and "++" not in record["job"]["override_dirname"]
+
+
+def test_a_run_composed_once_records_what_hydra_main_records(tmp_path):
+    """A plain run is composed once (``sim.config.job``); the same run through ``hydra.main``
+    (taken when ``hydra.mode`` is given) writes the same ``.hydra/`` files and results."""
+    typed = ["scenario=taiwan_drones", "replications=10", "horizon_months=13", "output.figures=false",
+             "relations.RUS.CHN.trust=[0.2,0.4]"]
+    for folder, extra in (("run_once", []), ("run_main", ["hydra.mode=RUN"])):
+        proc = run_cli([*typed, f"hydra.run.dir={folder}", *extra], cwd=tmp_path)
+        assert proc.returncode == 0, proc.stderr
+
+    def record(folder: str, name: str) -> str:
+        return (tmp_path / folder / ".hydra" / name).read_text().replace(folder, "<run>")
+
+    for name in ("config.yaml", "hydra.yaml", "overrides.yaml"):
+        assert record("run_once", name) == record("run_main", name), name
+    assert (tmp_path / "run_once" / "summary.json").read_text() == (tmp_path / "run_main" / "summary.json").read_text()
+
+
+@pytest.mark.parametrize("figures", [False, True])
+def test_a_run_imports_only_what_it_uses(tmp_path, figures):
+    """matplotlib only when figures are drawn; never Mesa on the numba engine, nor xarray
+    and dask (the NetCDF file is written with h5netcdf), nor the analysis package."""
+    script = ("import sys; from sim.app import main; main(sys.argv[1:]); "
+              "print(' '.join(sorted({m.split('.')[0] for m in sys.modules})))")
+    args = ["scenario=baseline", "replications=10", "horizon_months=3", f"output.figures={str(figures).lower()}",
+            "hydra.run.dir=out"]
+    proc = subprocess.run([sys.executable, "-c", script, *args], cwd=tmp_path, capture_output=True, text=True,
+                          env=dict(os.environ, PYTHONPATH=str(ROOT)), timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    imported = set(proc.stdout.splitlines()[-1].split())
+    assert (tmp_path / "out" / "summary.json").is_file() and {"numba", "hydra", "pandas", "h5netcdf"} <= imported
+    assert ("matplotlib" in imported) == figures
+    assert not imported & {"mesa", "xarray", "dask", "distributed", "analysis"}
+
+
+def test_the_quick_exit_runs_exit_handlers_and_flushes(tmp_path):
+    """``python -m sim`` ends with ``os._exit`` after a run (``sim.__main__``): exit handlers
+    registered during the process still run, and the report reaches stdout."""
+    script = ("import atexit, pathlib, sys; import sim.__main__ as cli; "
+              "atexit.register(lambda: pathlib.Path('handled').write_text('yes')); "
+              "sys.argv = ['sim', *sys.argv[1:]]; cli.main(); print('not reached')")
+    args = ["replications=10", "horizon_months=3", "output.figures=false", "hydra.run.dir=out"]
+    proc = subprocess.run([sys.executable, "-c", script, *args], cwd=tmp_path, capture_output=True, text=True,
+                          env=dict(os.environ, PYTHONPATH=str(ROOT)), timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "handled").read_text() == "yes"
+    assert proc.stdout.rstrip().endswith(f"results: {tmp_path / 'out'}") and "not reached" not in proc.stdout
 
 
 def test_multirun_records_are_as_typed(tmp_path):

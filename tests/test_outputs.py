@@ -92,6 +92,23 @@ def test_netcdf_matches_the_parquet_tables(run_dir):
         np.testing.assert_array_equal(p, p.transpose(1, 0, 2, 3))
 
 
+def test_netcdf_is_written_as_xarray_writes_it(results, tmp_path):
+    """The file written with h5netcdf directly reads back as the file xarray writes from
+    ``to_xarray()``: same variables in the same order, values, attributes and encodings."""
+    import xarray as xr
+
+    from sim.labeled import labeled, write_netcdf
+
+    write_netcdf(labeled(results), tmp_path / "direct.nc")
+    results.to_xarray().to_netcdf(tmp_path / "xarray.nc", engine="h5netcdf")
+    with xr.open_dataset(tmp_path / "direct.nc") as direct, xr.open_dataset(tmp_path / "xarray.nc") as expected:
+        assert direct.identical(expected)
+        assert list(direct.variables) == list(expected.variables)
+        for name, variable in expected.variables.items():
+            encoding = {k: v for k, v in variable.encoding.items() if k != "source"}
+            assert repr({k: v for k, v in direct[name].encoding.items() if k != "source"}) == repr(encoding), name
+
+
 def test_long_names_come_from_the_schema(results):
     from sim.config.schema import RelationDefaults, World
 

@@ -163,16 +163,9 @@ def _axes(parsed: list, optuna: bool) -> list[list[str]]:
     return axes
 
 
-def _prepared(overrides: Sequence[str], *, multirun: bool, source: Source):
-    """(normalised overrides for Hydra, [(validated config, its sweep node or None)] of
-    every run, the composed config of the first run with its ``hydra`` node).
-
-    As Hydra's basic sweeper would: every combination of the sweep values. Each
-    combination of group overrides is composed once, with the overrides that do not
-    vary applied by Hydra; the swept values are then set on a plain copy (``_assign``).
-    """
-    from hydra.core.override_parser.overrides_parser import OverridesParser
-
+def _checked(overrides: Sequence[str], *, multirun: bool, source: Source) -> list:
+    """The parsed overrides, after the checks that need no composition: each override as
+    typed, no sweep without ``--multirun``, the data files they name, the job count."""
     parsed = parse_typed(overrides)
     if not multirun:
         sweep = next((o for o in parsed if o.is_sweep_override()), None)
@@ -184,6 +177,20 @@ def _prepared(overrides: Sequence[str], *, multirun: bool, source: Source):
     if count > max_jobs():
         raise ConfigError("--multirun", f"{count:,} jobs; allowed: at most {max_jobs():,} (ALLIANCE_SIM_MAX_JOBS); "
                           "many points run faster as a batched sweep (sweep=grid|lhs|sobol, docs/sweeps.md)")
+    return parsed
+
+
+def _prepared(overrides: Sequence[str], *, multirun: bool, source: Source):
+    """(normalised overrides for Hydra, [(validated config, its sweep node or None)] of
+    every run, the composed config of the first run with its ``hydra`` node).
+
+    As Hydra's basic sweeper would: every combination of the sweep values. Each
+    combination of group overrides is composed once, with the overrides that do not
+    vary applied by Hydra; the swept values are then set on a plain copy (``_assign``).
+    """
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    parsed = _checked(overrides, multirun=multirun, source=source)
     cache: dict[tuple[str, ...], DictConfig] = {}
 
     def composed_for(groups: Sequence[str]) -> DictConfig:
