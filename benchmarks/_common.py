@@ -143,17 +143,19 @@ def timed_cli(args: list[str], env: dict[str, str | None] | None = None, cwd: Pa
     """Wall seconds and peak RSS (KiB) of ``python -m sim ARGS`` in a child process;
     ``compiles``: filled with the CPU seconds of each numba kernel compiled (inclusive)."""
     runner = (
-        "import json, resource, runpy, sys, time\n"
+        "import atexit, json, resource, runpy, sys, time\n"
         + (_COMPILE_LISTENER if compiles is not None else "compiles = {}\n")
         + f"sys.argv = ['sim', *{args!r}]\n"
         "start = time.perf_counter()\n"
+        "def report():\n"
+        "    wall = time.perf_counter() - start\n"
+        f"    print(json.dumps({{'wall': wall, 'maxrss_kib': {_PEAK_RSS}, 'compiles': compiles}}), flush=True)\n"
+        "atexit.register(report)  # python -m sim runs the exit handlers, then os._exit (sim/__main__.py)\n"
         "try:\n"
         "    runpy.run_module('sim', run_name='__main__', alter_sys=True)\n"
         "except SystemExit as exit_:\n"
         "    if exit_.code not in (0, None):\n"
         "        raise\n"
-        "wall = time.perf_counter() - start\n"
-        f"print(json.dumps({{'wall': wall, 'maxrss_kib': {_PEAK_RSS}, 'compiles': compiles}}))\n"
     )
     start = time.perf_counter()
     proc = subprocess.run([sys.executable, "-c", runner], env=child_env(env), cwd=cwd or ROOT,
