@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from sim.kernels import layout as L
 from sim.kernels.jit import njit
-from sim.kernels.lanes import any_nonzero
 from sim.mechanisms.spec import Mechanism, coefficient, state
 
 PARAMETERS = (
@@ -56,32 +55,42 @@ def drift_to_balance(glob, actor, dyad, flags, work, awork, keys, tmp):
     n = dyad.shape[1]
     new_affinity, affinity = work[L.W_NEXT_AFFINITY], dyad[L.D_AFFINITY]
     on = flags[L.M_BALANCE] != 0
-    total, weight = awork[L.AW_ROW_SCRATCH], awork[L.AW_ROW_WEIGHT]  # row i's sums, by j
     for i in range(n):
         for j in range(n):
-            for lane in range(lanes):
-                total[j, lane] = 0.0
-                weight[j, lane] = 0.0
-        if on:
-            # third actors k ascending, every j at once (rows of f_kj stream): each b_ij
-            # adds its triads in the order k = 0, 1, ... (k != i, j) as term by term; a
-            # k with f_ik = 0 in every lane adds only zeros and is skipped (same sums)
-            for k in range(n):
-                if k == i or not any_nonzero(affinity[i, k]):
-                    continue
-                for j in range(n):
-                    if j != i and j != k:
-                        for lane in range(lanes):
-                            product = affinity[i, k, lane] * affinity[k, j, lane]
-                            total[j, lane] += product
-                            weight[j, lane] += abs(product)
+            if j != i:
+                for lane in range(lanes):
+                    new_affinity[i, j, lane] = affinity[i, j, lane]
+    if not on:
+        return
+    # Lane by lane on a lane-major copy, by_lane[lane, k, j] = f_kj, so that k's ties are
+    # one contiguous row: for each i, the third actors k ascending add their triads to
+    # every b_ij at once, in the order k = 0, 1, ... of the sum term by term. Terms b_ij
+    # excludes add exact zeros instead: the copy is 0 at j = k, and a k with f_ik = 0 is
+    # skipped (the sums start at +0 and so never become -0: adding ±0 changes nothing).
+    by_lane = work[L.W_TRANSPOSED].reshape((lanes, n, n))
+    total, weight = awork[L.AW_ROW_SCRATCH].reshape((lanes, n)), awork[L.AW_ROW_WEIGHT].reshape((lanes, n))
+    for k in range(n):
         for j in range(n):
-            if i == j:
-                continue
             for lane in range(lanes):
-                new_affinity[i, j, lane] = affinity[i, j, lane]
-                if on:
-                    new_affinity[i, j, lane] += glob[L.G_BALANCE_RATE, lane] * total[j, lane] / (1.0 + weight[j, lane])
+                by_lane[lane, k, j] = affinity[k, j, lane] if j != k else 0.0
+    for lane in range(lanes):
+        sums, sizes, rate = total[lane], weight[lane], glob[L.G_BALANCE_RATE, lane]
+        for i in range(n):
+            for j in range(n):
+                sums[j] = 0.0
+                sizes[j] = 0.0
+            for k in range(n):
+                f_ik = affinity[i, k, lane]
+                if k == i or f_ik == 0.0:
+                    continue
+                ties = by_lane[lane, k]
+                for j in range(n):
+                    product = f_ik * ties[j]
+                    sums[j] += product
+                    sizes[j] += abs(product)
+            for j in range(n):
+                if j != i:
+                    new_affinity[i, j, lane] += rate * sums[j] / (1.0 + sizes[j])
 
 
 MECHANISM = Mechanism(

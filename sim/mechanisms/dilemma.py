@@ -14,8 +14,6 @@ abandonment fear raises support (to hold the partner), entrapment fear lowers it
 
 from __future__ import annotations
 
-import numpy as np
-
 from sim.kernels import layout as L
 from sim.kernels.jit import njit
 from sim.mechanisms.spec import Mechanism, actor
@@ -52,43 +50,38 @@ def weigh_commitments(glob, actor, dyad, flags, work, awork, keys, tmp):
     abandonment, entrapment = work[L.W_ABANDONMENT], work[L.W_ENTRAPMENT]
     threat, intensity = work[L.W_THREAT], awork[L.AW_INTENSITY]
     fear_abandonment, fear_entrapment = flags[L.M_ABANDONMENT] != 0, flags[L.M_ENTRAPMENT] != 0
-    friend_of, outside = work[L.W_TRANSPOSED], awork[L.AW_ROW_SCRATCH]
-    friends = np.empty((n, n), dtype=np.int64)  # friends[k, :count[k]]: the j with f_jk > 0 in some lane
-    count = np.zeros(n, dtype=np.int64)
-    for j in range(n):  # friend_of[k, j] = max(0, f_jk), stored by row k
-        for k in range(n):
-            positive = False
-            for lane in range(lanes):
-                friend_of[k, j, lane] = max(0.0, dyad[L.D_AFFINITY, j, k, lane])
-                positive = positive or friend_of[k, j, lane] > 0.0
-            if positive:
-                friends[k, count[k]] = j
-                count[k] += 1
     for i in range(n):
         for j in range(n):
             for lane in range(lanes):
-                outside[j, lane] = 0.0
-        if fear_abandonment:
-            # third actors k ascending, every partner j at once (rows stream): each O_ji
-            # takes its max over k in the same order as partner by partner; a j that is no
-            # friend of k in any lane adds max(O, 0) = O (O >= 0) and is skipped
+                abandonment[i, j, lane] = 0.0
+                entrapment[i, j, lane] = 0.0
+                if fear_entrapment and i != j:
+                    entrapment[i, j, lane] = actor[L.A_ENTRAPMENT_AVERSION, i, lane] * intensity[j, lane]
+    if not fear_abandonment:
+        return
+    # Lane by lane on a lane-major copy, friend_of[lane, k, j] = max(0, f_jk) (0 at j = k,
+    # which O_ji excludes), so that k's friends are one contiguous row: for each i, the
+    # third actors k one after another raise every O_ji at once. Products and max are
+    # exact, so the order over k does not change a number.
+    friend_of = work[L.W_TRANSPOSED].reshape((lanes, n, n))
+    outside = awork[L.AW_ROW_SCRATCH].reshape((lanes, n))
+    for j in range(n):
+        for k in range(n):
+            for lane in range(lanes):
+                friend_of[lane, k, j] = max(0.0, dyad[L.D_AFFINITY, j, k, lane]) if j != k else 0.0
+    for lane in range(lanes):
+        options = outside[lane]
+        for i in range(n):
+            for j in range(n):
+                options[j] = 0.0
             for k in range(n):
                 if k != i:
-                    for m in range(count[k]):
-                        j = friends[k, m]
-                        if j != i and j != k:
-                            for lane in range(lanes):
-                                outside[j, lane] = max(outside[j, lane], friend_of[k, j, lane] * threat[i, k, lane])
-        for j in range(n):
-            if i == j:
-                continue
-            for lane in range(lanes):
-                abandonment[i, j, lane] = 0.0
-                if fear_abandonment:
-                    abandonment[i, j, lane] = dyad[L.D_DEPENDENCY, i, j, lane] * (1.0 + outside[j, lane]) * 0.5
-                entrapment[i, j, lane] = 0.0
-                if fear_entrapment:
-                    entrapment[i, j, lane] = actor[L.A_ENTRAPMENT_AVERSION, i, lane] * intensity[j, lane]
+                    t, friends = threat[i, k, lane], friend_of[lane, k]
+                    for j in range(n):
+                        options[j] = max(options[j], friends[j] * t)
+            for j in range(n):
+                if j != i:
+                    abandonment[i, j, lane] = dyad[L.D_DEPENDENCY, i, j, lane] * (1.0 + options[j]) * 0.5
 
 
 MECHANISM = Mechanism(

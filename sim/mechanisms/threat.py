@@ -101,30 +101,35 @@ def assess_threats(glob, actor, dyad, flags, work, awork, keys, tmp):
                 worst[lane] = max(worst[lane], t)
         for lane in range(lanes):
             need[i, lane] = min(1.0, intensity[i, lane] + glob[L.G_NEED_THREAT_WEIGHT, lane] * worst[lane])
-    by_target, worst_of = work[L.W_TRANSPOSED], awork[L.AW_ROW_SCRATCH]
-    for i in range(n):  # by_target[k, j] = T_jk: the threats to k, stored by row
+    for i in range(n):
+        for j in range(n):
+            for lane in range(lanes):
+                shared[i, j, lane] = 0.0
+    if not threats:
+        return
+    # Lane by lane on a lane-major copy, by_lane[lane, k, j] = T_jk, so that the threats
+    # to k of every j > i are one contiguous row: for each i, the third parties k one
+    # after another raise every pair (i, j > i) at once. Max and min are exact, so the
+    # order over k does not change a number; k = j adds min(T_ij, T_jj = 0) = 0 (T >= 0).
+    by_lane = work[L.W_TRANSPOSED].reshape((lanes, n, n))
+    worst_of = awork[L.AW_ROW_SCRATCH].reshape((lanes, n))
+    for j in range(n):
         for k in range(n):
             for lane in range(lanes):
-                by_target[k, i, lane] = threat[i, k, lane]
-    for i in range(n):
-        for lane in range(lanes):
-            shared[i, i, lane] = 0.0
-        for j in range(i + 1, n):  # symmetric: min and max do not depend on the order
-            for lane in range(lanes):
-                worst_of[j, lane] = 0.0
-        if threats:
-            # third parties k ascending, every j > i at once (rows stream): each pair
-            # takes its max over k in the same order as pair by pair
+                by_lane[lane, k, j] = threat[j, k, lane]
+    for lane in range(lanes):
+        for i in range(n):
+            later = worst_of[lane, i + 1:]  # the pairs (i, j > i), indexed from 0
+            for m in range(later.shape[0]):
+                later[m] = 0.0
             for k in range(n):
                 if k != i:
-                    for j in range(i + 1, n):
-                        if j != k:
-                            for lane in range(lanes):
-                                worst_of[j, lane] = max(worst_of[j, lane], min(threat[i, k, lane], by_target[k, j, lane]))
-        for j in range(i + 1, n):
-            for lane in range(lanes):
-                shared[i, j, lane] = worst_of[j, lane]
-                shared[j, i, lane] = worst_of[j, lane]
+                    t, threats_to_k = threat[i, k, lane], by_lane[lane, k, i + 1:]
+                    for m in range(later.shape[0]):
+                        later[m] = max(later[m], min(t, threats_to_k[m]))
+            for j in range(i + 1, n):
+                shared[i, j, lane] = worst_of[lane, j]
+                shared[j, i, lane] = worst_of[lane, j]
 
 
 MECHANISM = Mechanism(
