@@ -15,6 +15,8 @@ dynamics (a tie flips towards the sign of its triads). docs/model.md, section 7.
 
 from __future__ import annotations
 
+import numpy as np
+
 from sim.kernels import layout as L
 from sim.kernels.jit import njit
 from sim.mechanisms.spec import Mechanism, coefficient, state
@@ -63,31 +65,49 @@ def drift_to_balance(glob, actor, dyad, flags, work, awork, keys, tmp):
     if not on:
         return
     # Lane by lane on a lane-major copy, by_lane[lane, k, j] = f_kj, so that k's ties are
-    # one contiguous row: for each i, the third actors k ascending add their triads to
-    # every b_ij at once, in the order k = 0, 1, ... of the sum term by term. Terms b_ij
-    # excludes add exact zeros instead: the copy is 0 at j = k, and a k with f_ik = 0 is
-    # skipped (the sums start at +0 and so never become -0: adding ±0 changes nothing).
+    # one contiguous row: for each i, the third actors k ascending, four at a time, add
+    # their triads to every b_ij at once, in the order k = 0, 1, ... of the sum term by
+    # term. Terms b_ij excludes add exact zeros instead: the copy is 0 at j = k, and the k
+    # with f_ik = 0 are skipped (the sums start at +0 and so never become -0: adding ±0
+    # changes nothing).
     by_lane = work[L.W_TRANSPOSED].reshape((lanes, n, n))
     total, weight = awork[L.AW_ROW_SCRATCH].reshape((lanes, n)), awork[L.AW_ROW_WEIGHT].reshape((lanes, n))
     for k in range(n):
         for j in range(n):
             for lane in range(lanes):
                 by_lane[lane, k, j] = affinity[k, j, lane] if j != k else 0.0
+    thirds = np.empty(n, dtype=np.int64)  # the k != i with f_ik != 0, ascending
     for lane in range(lanes):
         sums, sizes, rate = total[lane], weight[lane], glob[L.G_BALANCE_RATE, lane]
         for i in range(n):
             for j in range(n):
                 sums[j] = 0.0
                 sizes[j] = 0.0
+            count = 0
             for k in range(n):
-                f_ik = affinity[i, k, lane]
-                if k == i or f_ik == 0.0:
-                    continue
-                ties = by_lane[lane, k]
-                for j in range(n):
-                    product = f_ik * ties[j]
-                    sums[j] += product
-                    sizes[j] += abs(product)
+                if k != i and affinity[i, k, lane] != 0.0:
+                    thirds[count] = k
+                    count += 1
+            q = 0
+            while q < count:
+                if q + 4 <= count:
+                    k0, k1, k2, k3 = thirds[q], thirds[q + 1], thirds[q + 2], thirds[q + 3]
+                    f0, f1 = affinity[i, k0, lane], affinity[i, k1, lane]
+                    f2, f3 = affinity[i, k2, lane], affinity[i, k3, lane]
+                    ties0, ties1 = by_lane[lane, k0], by_lane[lane, k1]
+                    ties2, ties3 = by_lane[lane, k2], by_lane[lane, k3]
+                    for j in range(n):
+                        p0, p1, p2, p3 = f0 * ties0[j], f1 * ties1[j], f2 * ties2[j], f3 * ties3[j]
+                        sums[j] = sums[j] + p0 + p1 + p2 + p3  # left to right: k0, k1, k2, k3
+                        sizes[j] = sizes[j] + abs(p0) + abs(p1) + abs(p2) + abs(p3)
+                    q += 4
+                else:
+                    f0, ties0 = affinity[i, thirds[q], lane], by_lane[lane, thirds[q]]
+                    for j in range(n):
+                        p0 = f0 * ties0[j]
+                        sums[j] += p0
+                        sizes[j] += abs(p0)
+                    q += 1
             for j in range(n):
                 if j != i:
                     new_affinity[i, j, lane] += rate * sums[j] / (1.0 + sizes[j])

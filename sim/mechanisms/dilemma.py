@@ -61,8 +61,9 @@ def weigh_commitments(glob, actor, dyad, flags, work, awork, keys, tmp):
         return
     # Lane by lane on a lane-major copy, friend_of[lane, k, j] = max(0, f_jk) (0 at j = k,
     # which O_ji excludes), so that k's friends are one contiguous row: for each i, the
-    # third actors k one after another raise every O_ji at once. Products and max are
-    # exact, so the order over k does not change a number.
+    # third actors k, four at a time, raise every O_ji at once. Products and max are
+    # exact, so the order over k does not change a number, and k = i adds products of
+    # T_ii = 0, which change no O (O >= 0, and O enters as 1 + O).
     friend_of = work[L.W_TRANSPOSED].reshape((lanes, n, n))
     outside = awork[L.AW_ROW_SCRATCH].reshape((lanes, n))
     for j in range(n):
@@ -74,11 +75,22 @@ def weigh_commitments(glob, actor, dyad, flags, work, awork, keys, tmp):
         for i in range(n):
             for j in range(n):
                 options[j] = 0.0
-            for k in range(n):
-                if k != i:
-                    t, friends = threat[i, k, lane], friend_of[lane, k]
+            k = 0
+            while k < n:
+                if k + 4 <= n:
+                    t0, t1 = threat[i, k, lane], threat[i, k + 1, lane]
+                    t2, t3 = threat[i, k + 2, lane], threat[i, k + 3, lane]
+                    of0, of1 = friend_of[lane, k], friend_of[lane, k + 1]
+                    of2, of3 = friend_of[lane, k + 2], friend_of[lane, k + 3]
                     for j in range(n):
-                        options[j] = max(options[j], friends[j] * t)
+                        four = max(max(of0[j] * t0, of1[j] * t1), max(of2[j] * t2, of3[j] * t3))
+                        options[j] = max(options[j], four)
+                    k += 4
+                else:
+                    t0, of0 = threat[i, k, lane], friend_of[lane, k]
+                    for j in range(n):
+                        options[j] = max(options[j], of0[j] * t0)
+                    k += 1
             for j in range(n):
                 if j != i:
                     abandonment[i, j, lane] = dyad[L.D_DEPENDENCY, i, j, lane] * (1.0 + options[j]) * 0.5

@@ -108,9 +108,9 @@ def assess_threats(glob, actor, dyad, flags, work, awork, keys, tmp):
     if not threats:
         return
     # Lane by lane on a lane-major copy, by_lane[lane, k, j] = T_jk, so that the threats
-    # to k of every j > i are one contiguous row: for each i, the third parties k one
-    # after another raise every pair (i, j > i) at once. Max and min are exact, so the
-    # order over k does not change a number; k = j adds min(T_ij, T_jj = 0) = 0 (T >= 0).
+    # to k of every j > i are one contiguous row: for each i, the third parties k, four
+    # at a time, raise every pair (i, j > i) at once. Max and min are exact, so the order
+    # over k does not change a number, and k = i or k = j add min(., T_kk = 0) = 0 (T >= 0).
     by_lane = work[L.W_TRANSPOSED].reshape((lanes, n, n))
     worst_of = awork[L.AW_ROW_SCRATCH].reshape((lanes, n))
     for j in range(n):
@@ -122,11 +122,22 @@ def assess_threats(glob, actor, dyad, flags, work, awork, keys, tmp):
             later = worst_of[lane, i + 1:]  # the pairs (i, j > i), indexed from 0
             for m in range(later.shape[0]):
                 later[m] = 0.0
-            for k in range(n):
-                if k != i:
-                    t, threats_to_k = threat[i, k, lane], by_lane[lane, k, i + 1:]
+            k = 0
+            while k < n:
+                if k + 4 <= n:
+                    t0, t1 = threat[i, k, lane], threat[i, k + 1, lane]
+                    t2, t3 = threat[i, k + 2, lane], threat[i, k + 3, lane]
+                    to0, to1 = by_lane[lane, k, i + 1:], by_lane[lane, k + 1, i + 1:]
+                    to2, to3 = by_lane[lane, k + 2, i + 1:], by_lane[lane, k + 3, i + 1:]
                     for m in range(later.shape[0]):
-                        later[m] = max(later[m], min(t, threats_to_k[m]))
+                        four = max(max(min(t0, to0[m]), min(t1, to1[m])), max(min(t2, to2[m]), min(t3, to3[m])))
+                        later[m] = max(later[m], four)
+                    k += 4
+                else:
+                    t0, to0 = threat[i, k, lane], by_lane[lane, k, i + 1:]
+                    for m in range(later.shape[0]):
+                        later[m] = max(later[m], min(t0, to0[m]))
+                    k += 1
             for j in range(i + 1, n):
                 shared[i, j, lane] = worst_of[lane, j]
                 shared[j, i, lane] = worst_of[lane, j]
