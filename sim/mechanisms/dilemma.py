@@ -14,6 +14,8 @@ abandonment fear raises support (to hold the partner), entrapment fear lowers it
 
 from __future__ import annotations
 
+import numpy as np
+
 from sim.kernels import layout as L
 from sim.kernels.jit import njit
 from sim.mechanisms.spec import Mechanism, actor
@@ -59,41 +61,49 @@ def weigh_commitments(glob, actor, dyad, flags, work, awork, keys, tmp):
                     entrapment[i, j, lane] = actor[L.A_ENTRAPMENT_AVERSION, i, lane] * intensity[j, lane]
     if not fear_abandonment:
         return
-    # Lane by lane on a lane-major copy, friend_of[lane, k, j] = max(0, f_jk) (0 at j = k,
-    # which O_ji excludes), so that k's friends are one contiguous row: for each i, the
-    # third actors k, four at a time, raise every O_ji at once. Products and max are
-    # exact, so the order over k does not change a number, and k = i adds products of
-    # T_ii = 0, which change no O (O >= 0, and O enters as 1 + O).
-    friend_of = work[L.W_TRANSPOSED].reshape((lanes, n, n))
+    # Lane by lane on a lane-major copy, threat_to[lane, k, i] = T_ik, so that the threats
+    # every i sees in k are one contiguous row: for each partner j, its friends k (f_jk > 0,
+    # k != j), four at a time, raise O_ji of every i at once. Products and max are exact,
+    # so the order over k does not change a number; a k that is no friend of j adds
+    # max(0, f_jk) T_ik = 0 and is skipped, and k = i adds f_ji T_ii = 0: neither changes
+    # an O (O >= 0, and O enters as 1 + O).
+    threat_to = work[L.W_TRANSPOSED].reshape((lanes, n, n))
     outside = awork[L.AW_ROW_SCRATCH].reshape((lanes, n))
-    for j in range(n):
+    for i in range(n):
         for k in range(n):
             for lane in range(lanes):
-                friend_of[lane, k, j] = max(0.0, dyad[L.D_AFFINITY, j, k, lane]) if j != k else 0.0
+                threat_to[lane, k, i] = threat[i, k, lane]
+    friends = np.empty(n, dtype=np.int64)  # the friends k of j, ascending
     for lane in range(lanes):
-        options = outside[lane]
-        for i in range(n):
-            for j in range(n):
-                options[j] = 0.0
-            k = 0
-            while k < n:
-                if k + 4 <= n:
-                    t0, t1 = threat[i, k, lane], threat[i, k + 1, lane]
-                    t2, t3 = threat[i, k + 2, lane], threat[i, k + 3, lane]
-                    of0, of1 = friend_of[lane, k], friend_of[lane, k + 1]
-                    of2, of3 = friend_of[lane, k + 2], friend_of[lane, k + 3]
-                    for j in range(n):
-                        four = max(max(of0[j] * t0, of1[j] * t1), max(of2[j] * t2, of3[j] * t3))
-                        options[j] = max(options[j], four)
-                    k += 4
+        options = outside[lane]  # O_ji by i, for one j
+        for j in range(n):
+            count = 0
+            for k in range(n):
+                if k != j and dyad[L.D_AFFINITY, j, k, lane] > 0.0:
+                    friends[count] = k
+                    count += 1
+            for i in range(n):
+                options[i] = 0.0
+            q = 0
+            while q < count:
+                if q + 4 <= count:
+                    k0, k1, k2, k3 = friends[q], friends[q + 1], friends[q + 2], friends[q + 3]
+                    f0, f1 = dyad[L.D_AFFINITY, j, k0, lane], dyad[L.D_AFFINITY, j, k1, lane]
+                    f2, f3 = dyad[L.D_AFFINITY, j, k2, lane], dyad[L.D_AFFINITY, j, k3, lane]
+                    to0, to1 = threat_to[lane, k0], threat_to[lane, k1]
+                    to2, to3 = threat_to[lane, k2], threat_to[lane, k3]
+                    for i in range(n):
+                        four = max(max(f0 * to0[i], f1 * to1[i]), max(f2 * to2[i], f3 * to3[i]))
+                        options[i] = max(options[i], four)
+                    q += 4
                 else:
-                    t0, of0 = threat[i, k, lane], friend_of[lane, k]
-                    for j in range(n):
-                        options[j] = max(options[j], of0[j] * t0)
-                    k += 1
-            for j in range(n):
-                if j != i:
-                    abandonment[i, j, lane] = dyad[L.D_DEPENDENCY, i, j, lane] * (1.0 + options[j]) * 0.5
+                    f0, to0 = dyad[L.D_AFFINITY, j, friends[q], lane], threat_to[lane, friends[q]]
+                    for i in range(n):
+                        options[i] = max(options[i], f0 * to0[i])
+                    q += 1
+            for i in range(n):
+                if i != j:
+                    abandonment[i, j, lane] = dyad[L.D_DEPENDENCY, i, j, lane] * (1.0 + options[i]) * 0.5
 
 
 MECHANISM = Mechanism(
