@@ -19,6 +19,7 @@ import numpy as np
 from sim.kernels import layout as L
 from sim.kernels.jit import njit
 from sim.mechanisms.spec import Mechanism, actor
+from sim.mechanisms.threat import threats_by_target
 
 PARAMETERS = (
     actor("entrapment_aversion", 0, 1, 0.5, "share", "aversion to being drawn into a partner's war",
@@ -67,12 +68,8 @@ def weigh_commitments(glob, actor, dyad, flags, work, awork, keys, tmp):
     # so the order over k does not change a number; a k that is no friend of j adds
     # max(0, f_jk) T_ik = 0 and is skipped, and k = i adds f_ji T_ii = 0: neither changes
     # an O (O >= 0, and O enters as 1 + O).
-    threat_to = work[L.W_TRANSPOSED].reshape((lanes, n, n))
+    threat_to = threats_by_target(threat, work[L.W_TRANSPOSED])
     outside = awork[L.AW_ROW_SCRATCH].reshape((lanes, n))
-    for i in range(n):
-        for k in range(n):
-            for lane in range(lanes):
-                threat_to[lane, k, i] = threat[i, k, lane]
     friends = np.empty(n, dtype=np.int64)  # the friends k of j, ascending
     for lane in range(lanes):
         options = outside[lane]  # O_ji by i, for one j

@@ -73,6 +73,20 @@ class Behaviour:
 
 
 @njit
+def threats_by_target(threat, plane):
+    """A work plane [N, N, lanes] viewed as [lanes, N, N] and filled with T transposed,
+    ``[lane, k, j] = T_jk``: lane by lane, the threats every actor sees in k, one
+    contiguous row. Returns the view."""
+    n, lanes = threat.shape[0], threat.shape[2]
+    out = plane.reshape((lanes, n, n))
+    for j in range(n):
+        for k in range(n):
+            for lane in range(lanes):
+                out[lane, k, j] = threat[j, k, lane]
+    return out
+
+
+@njit
 def assess_threats(glob, actor, dyad, flags, work, awork, keys, tmp):
     """Fill threat, shared_threat (work planes) and intensity, need (actor rows) per lane."""
     lanes = glob.shape[1]
@@ -111,12 +125,8 @@ def assess_threats(glob, actor, dyad, flags, work, awork, keys, tmp):
     # to k of every j > i are one contiguous row: for each i, the third parties k, four
     # at a time, raise every pair (i, j > i) at once. Max and min are exact, so the order
     # over k does not change a number, and k = i or k = j add min(., T_kk = 0) = 0 (T >= 0).
-    by_lane = work[L.W_TRANSPOSED].reshape((lanes, n, n))
+    by_lane = threats_by_target(threat, work[L.W_TRANSPOSED])
     worst_of = awork[L.AW_ROW_SCRATCH].reshape((lanes, n))
-    for j in range(n):
-        for k in range(n):
-            for lane in range(lanes):
-                by_lane[lane, k, j] = threat[j, k, lane]
     for lane in range(lanes):
         for i in range(n):
             later = worst_of[lane, i + 1:]  # the pairs (i, j > i), indexed from 0
