@@ -69,7 +69,8 @@ def drift_to_balance(glob, actor, dyad, flags, work, awork, keys, tmp):
     # their triads to every b_ij at once, in the order k = 0, 1, ... of the sum term by
     # term. Terms b_ij excludes add exact zeros instead: the copy is 0 at j = k, and the k
     # with f_ik = 0 are skipped (the sums start at +0 and so never become -0: adding ±0
-    # changes nothing).
+    # changes nothing). In a lane whose f is symmetric, b_ji has the terms of b_ij in the
+    # same order (f_jk f_ki = f_ik f_kj), so only the j > i are summed, for both.
     by_lane = work[L.W_TRANSPOSED].reshape((lanes, n, n))
     total, weight = awork[L.AW_ROW_SCRATCH].reshape((lanes, n)), awork[L.AW_ROW_WEIGHT].reshape((lanes, n))
     for k in range(n):
@@ -78,11 +79,13 @@ def drift_to_balance(glob, actor, dyad, flags, work, awork, keys, tmp):
                 by_lane[lane, k, j] = affinity[k, j, lane] if j != k else 0.0
     thirds = np.empty(n, dtype=np.int64)  # the k != i with f_ik != 0, ascending
     for lane in range(lanes):
-        sums, sizes, rate = total[lane], weight[lane], glob[L.G_BALANCE_RATE, lane]
+        rate, mirror = glob[L.G_BALANCE_RATE, lane], symmetric(affinity, lane)
         for i in range(n):
-            for j in range(n):
-                sums[j] = 0.0
-                sizes[j] = 0.0
+            first = i + 1 if mirror else 0  # the targets j summed: first, first + 1, ..., n - 1
+            sums, sizes = total[lane, first:], weight[lane, first:]
+            for m in range(sums.shape[0]):
+                sums[m] = 0.0
+                sizes[m] = 0.0
             count = 0
             for k in range(n):
                 if k != i and affinity[i, k, lane] != 0.0:
@@ -94,23 +97,38 @@ def drift_to_balance(glob, actor, dyad, flags, work, awork, keys, tmp):
                     k0, k1, k2, k3 = thirds[q], thirds[q + 1], thirds[q + 2], thirds[q + 3]
                     f0, f1 = affinity[i, k0, lane], affinity[i, k1, lane]
                     f2, f3 = affinity[i, k2, lane], affinity[i, k3, lane]
-                    ties0, ties1 = by_lane[lane, k0], by_lane[lane, k1]
-                    ties2, ties3 = by_lane[lane, k2], by_lane[lane, k3]
-                    for j in range(n):
-                        p0, p1, p2, p3 = f0 * ties0[j], f1 * ties1[j], f2 * ties2[j], f3 * ties3[j]
-                        sums[j] = sums[j] + p0 + p1 + p2 + p3  # left to right: k0, k1, k2, k3
-                        sizes[j] = sizes[j] + abs(p0) + abs(p1) + abs(p2) + abs(p3)
+                    ties0, ties1 = by_lane[lane, k0, first:], by_lane[lane, k1, first:]
+                    ties2, ties3 = by_lane[lane, k2, first:], by_lane[lane, k3, first:]
+                    for m in range(sums.shape[0]):
+                        p0, p1, p2, p3 = f0 * ties0[m], f1 * ties1[m], f2 * ties2[m], f3 * ties3[m]
+                        sums[m] = sums[m] + p0 + p1 + p2 + p3  # left to right: k0, k1, k2, k3
+                        sizes[m] = sizes[m] + abs(p0) + abs(p1) + abs(p2) + abs(p3)
                     q += 4
                 else:
-                    f0, ties0 = affinity[i, thirds[q], lane], by_lane[lane, thirds[q]]
-                    for j in range(n):
-                        p0 = f0 * ties0[j]
-                        sums[j] += p0
-                        sizes[j] += abs(p0)
+                    f0, ties0 = affinity[i, thirds[q], lane], by_lane[lane, thirds[q], first:]
+                    for m in range(sums.shape[0]):
+                        p0 = f0 * ties0[m]
+                        sums[m] += p0
+                        sizes[m] += abs(p0)
                     q += 1
-            for j in range(n):
+            for m in range(sums.shape[0]):
+                j = first + m
                 if j != i:
-                    new_affinity[i, j, lane] += rate * sums[j] / (1.0 + sizes[j])
+                    drift = rate * sums[m] / (1.0 + sizes[m])
+                    new_affinity[i, j, lane] += drift
+                    if mirror:
+                        new_affinity[j, i, lane] += drift
+
+
+@njit
+def symmetric(affinity, lane):
+    """True if f_ij = f_ji for every pair in ``lane`` of ``affinity`` [N, N, lanes]."""
+    n = affinity.shape[0]
+    for i in range(n):
+        for j in range(i + 1, n):
+            if affinity[i, j, lane] != affinity[j, i, lane]:
+                return False
+    return True
 
 
 MECHANISM = Mechanism(
