@@ -19,7 +19,7 @@ import numpy as np
 from sim.kernels import layout as L
 from sim.kernels.jit import njit
 from sim.mechanisms.spec import Mechanism, actor
-from sim.mechanisms.threat import threats_by_target
+from sim.mechanisms.threat import by_lane, threats_by_target
 
 PARAMETERS = (
     actor("entrapment_aversion", 0, 1, 0.5, "share", "aversion to being drawn into a partner's war",
@@ -60,16 +60,59 @@ def weigh_commitments(glob, actor, dyad, flags, work, awork, keys, tmp):
                 entrapment[i, j, lane] = 0.0
                 if fear_entrapment and i != j:
                     entrapment[i, j, lane] = actor[L.A_ENTRAPMENT_AVERSION, i, lane] * intensity[j, lane]
-    if not fear_abandonment:
-        return
-    # Lane by lane on a lane-major copy, threat_to[lane, k, i] = T_ik, so that the threats
-    # every i sees in k are one contiguous row: for each partner j, its friends k (f_jk > 0,
-    # k != j), four at a time, raise O_ji of every i at once. Products and max are exact,
-    # so the order over k does not change a number; a k that is no friend of j adds
-    # max(0, f_jk) T_ik = 0 and is skipped, and k = i adds f_ji T_ii = 0: neither changes
-    # an O (O >= 0, and O enters as 1 + O).
-    threat_to = threats_by_target(threat, work[L.W_TRANSPOSED])
-    outside = awork[L.AW_ROW_SCRATCH].reshape((lanes, n))
+    if fear_abandonment and by_lane(n, lanes):
+        _abandonment_by_lane(dyad, threat, abandonment, work[L.W_TRANSPOSED], awork[L.AW_ROW_SCRATCH])
+    elif fear_abandonment:
+        _abandonment_across_lanes(dyad, threat, abandonment, work[L.W_TRANSPOSED], awork[L.AW_ROW_SCRATCH])
+
+
+@njit
+def _abandonment_across_lanes(dyad, threat, abandonment, friend_of, outside):
+    """abandonment[i, j] = d_ij (1 + O_ji) / 2, SIMD across the lanes: for each i, the
+    third actors k ascending, every partner j at once (rows of ``friend_of[k, j] =
+    max(0, f_jk)`` stream); a j that is no friend of k in any lane adds max(O, 0) = O
+    (O >= 0) and is skipped. ``friend_of`` [N, N, lanes], ``outside`` [N, lanes]: scratch."""
+    n, lanes = threat.shape[0], threat.shape[2]
+    friends = np.empty((n, n), dtype=np.int64)  # friends[k, :count[k]]: the j with f_jk > 0 in some lane
+    count = np.zeros(n, dtype=np.int64)
+    for j in range(n):  # friend_of[k, j] = max(0, f_jk), stored by row k
+        for k in range(n):
+            positive = False
+            for lane in range(lanes):
+                friend_of[k, j, lane] = max(0.0, dyad[L.D_AFFINITY, j, k, lane])
+                positive = positive or friend_of[k, j, lane] > 0.0
+            if positive:
+                friends[k, count[k]] = j
+                count[k] += 1
+    for i in range(n):
+        for j in range(n):
+            for lane in range(lanes):
+                outside[j, lane] = 0.0
+        for k in range(n):
+            if k != i:
+                for m in range(count[k]):
+                    j = friends[k, m]
+                    if j != i and j != k:
+                        for lane in range(lanes):
+                            outside[j, lane] = max(outside[j, lane], friend_of[k, j, lane] * threat[i, k, lane])
+        for j in range(n):
+            if j != i:
+                for lane in range(lanes):
+                    abandonment[i, j, lane] = dyad[L.D_DEPENDENCY, i, j, lane] * (1.0 + outside[j, lane]) * 0.5
+
+
+@njit
+def _abandonment_by_lane(dyad, threat, abandonment, plane, scratch):
+    """``_abandonment_across_lanes`` lane by lane, SIMD over rows of actors: on a
+    lane-major copy of T (``threats_by_target``, [lane, k, i] = T_ik) the threats every i
+    sees in k are one contiguous row; for each partner j, its friends k (f_jk > 0, k != j),
+    four at a time, raise O_ji of every i at once. Products and max are exact, so the
+    order over k does not change a number; a k that is no friend of j adds
+    max(0, f_jk) T_ik = 0 and is skipped, and k = i adds f_ji T_ii = 0: neither changes an
+    O (O >= 0). ``plane`` [N, N, lanes], ``scratch`` [N, lanes]: scratch."""
+    n, lanes = threat.shape[0], threat.shape[2]
+    threat_to = threats_by_target(threat, plane)
+    outside = scratch.reshape((lanes, n))
     friends = np.empty(n, dtype=np.int64)  # the friends k of j, ascending
     for lane in range(lanes):
         options = outside[lane]  # O_ji by i, for one j
