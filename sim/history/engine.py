@@ -4,8 +4,8 @@
 R × (T+1) × V × N × N doubles), tens of MB per replication for a 130-actor network over
 48 months, so the replications go through in batches of at most ``BATCH_BYTES`` and each
 batch is reduced by the caller before the next one overwrites the buffer.
-``run_horizons``: only the state at the horizon is recorded (the core reduces the pairs
-as it runs), for callers that read the final state alone (the signed-network forecast).
+``run_horizons``: only the state at the horizon is recorded, and nothing is reduced as the
+months run, for callers that read the final state alone (the signed-network forecast).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import numpy as np
 from sim.compile import compile_model
 from sim.config.schema import SimConfig
 from sim.engines import run_engine
-from sim.engines.numba_core import horizon_buffers, run_draw
+from sim.engines.numba_core import run_draw
 from sim.kernels.layout import RECORDED_DYAD
 from sim.trajectories import Trajectories
 
@@ -45,13 +45,13 @@ def run_batches(config: SimConfig) -> Iterator[Trajectories]:
 def run_horizons(config: SimConfig) -> Iterator[Trajectories]:
     """The state at the horizon (one recorded month) of replications 0..R-1 of ``config``,
     batch by batch: the same numbers as the last month of ``run_batches``, without
-    writing every month (views of one reused buffer, as there)."""
+    writing every month and without reductions (views of one reused buffer, as there)."""
     model = compile_model(config)
     n = len(model.roster)
-    per_rep = ((len(RECORDED_DYAD) + 2) * n * n + config.horizon_months + 1) * 8  # horizon state, pair tables, index
+    per_rep = (len(RECORDED_DYAD) + 1) * n * n * 8  # the horizon state and the detection counts
     batch = max(8, min(config.replications, BATCH_BYTES // per_rep))
     batch -= batch % 8  # whole blocks of the core
-    last, red = horizon_buffers(model, batch)
+    last = Trajectories.empty(np.arange(batch), 0, n, len(model.events.names))
     for start in range(0, config.replications, batch):
         reps = np.arange(start, min(config.replications, start + batch), dtype=np.int64)
-        yield run_draw(model, model.draw(reps), last, red.head(reps.shape[0]))
+        yield run_draw(model, model.draw(reps), last)

@@ -19,6 +19,7 @@ import numpy as np
 from sim.kernels import layout as L
 from sim.kernels.jit import njit
 from sim.mechanisms.spec import Mechanism, actor
+from sim.mechanisms.threat import by_lane, threats_by_target
 
 PARAMETERS = (
     actor("entrapment_aversion", 0, 1, 0.5, "share", "aversion to being drawn into a partner's war",
@@ -52,7 +53,26 @@ def weigh_commitments(glob, actor, dyad, flags, work, awork, keys, tmp):
     abandonment, entrapment = work[L.W_ABANDONMENT], work[L.W_ENTRAPMENT]
     threat, intensity = work[L.W_THREAT], awork[L.AW_INTENSITY]
     fear_abandonment, fear_entrapment = flags[L.M_ABANDONMENT] != 0, flags[L.M_ENTRAPMENT] != 0
-    friend_of, outside = work[L.W_TRANSPOSED], awork[L.AW_ROW_SCRATCH]
+    for i in range(n):
+        for j in range(n):
+            for lane in range(lanes):
+                abandonment[i, j, lane] = 0.0
+                entrapment[i, j, lane] = 0.0
+                if fear_entrapment and i != j:
+                    entrapment[i, j, lane] = actor[L.A_ENTRAPMENT_AVERSION, i, lane] * intensity[j, lane]
+    if fear_abandonment and by_lane(n, lanes):
+        _abandonment_by_lane(dyad, threat, abandonment, work[L.W_TRANSPOSED], awork[L.AW_ROW_SCRATCH])
+    elif fear_abandonment:
+        _abandonment_across_lanes(dyad, threat, abandonment, work[L.W_TRANSPOSED], awork[L.AW_ROW_SCRATCH])
+
+
+@njit
+def _abandonment_across_lanes(dyad, threat, abandonment, friend_of, outside):
+    """abandonment[i, j] = d_ij (1 + O_ji) / 2, SIMD across the lanes: for each i, the
+    third actors k ascending, every partner j at once (rows of ``friend_of[k, j] =
+    max(0, f_jk)`` stream); a j that is no friend of k in any lane adds max(O, 0) = O
+    (O >= 0) and is skipped. ``friend_of`` [N, N, lanes], ``outside`` [N, lanes]: scratch."""
+    n, lanes = threat.shape[0], threat.shape[2]
     friends = np.empty((n, n), dtype=np.int64)  # friends[k, :count[k]]: the j with f_jk > 0 in some lane
     count = np.zeros(n, dtype=np.int64)
     for j in range(n):  # friend_of[k, j] = max(0, f_jk), stored by row k
@@ -68,27 +88,62 @@ def weigh_commitments(glob, actor, dyad, flags, work, awork, keys, tmp):
         for j in range(n):
             for lane in range(lanes):
                 outside[j, lane] = 0.0
-        if fear_abandonment:
-            # third actors k ascending, every partner j at once (rows stream): each O_ji
-            # takes its max over k in the same order as partner by partner; a j that is no
-            # friend of k in any lane adds max(O, 0) = O (O >= 0) and is skipped
-            for k in range(n):
-                if k != i:
-                    for m in range(count[k]):
-                        j = friends[k, m]
-                        if j != i and j != k:
-                            for lane in range(lanes):
-                                outside[j, lane] = max(outside[j, lane], friend_of[k, j, lane] * threat[i, k, lane])
+        for k in range(n):
+            if k != i:
+                for m in range(count[k]):
+                    j = friends[k, m]
+                    if j != i and j != k:
+                        for lane in range(lanes):
+                            outside[j, lane] = max(outside[j, lane], friend_of[k, j, lane] * threat[i, k, lane])
         for j in range(n):
-            if i == j:
-                continue
-            for lane in range(lanes):
-                abandonment[i, j, lane] = 0.0
-                if fear_abandonment:
+            if j != i:
+                for lane in range(lanes):
                     abandonment[i, j, lane] = dyad[L.D_DEPENDENCY, i, j, lane] * (1.0 + outside[j, lane]) * 0.5
-                entrapment[i, j, lane] = 0.0
-                if fear_entrapment:
-                    entrapment[i, j, lane] = actor[L.A_ENTRAPMENT_AVERSION, i, lane] * intensity[j, lane]
+
+
+@njit
+def _abandonment_by_lane(dyad, threat, abandonment, plane, scratch):
+    """``_abandonment_across_lanes`` lane by lane, SIMD over rows of actors: on a
+    lane-major copy of T (``threats_by_target``, [lane, k, i] = T_ik) the threats every i
+    sees in k are one contiguous row; for each partner j, its friends k (f_jk > 0, k != j),
+    four at a time, raise O_ji of every i at once. Products and max are exact, so the
+    order over k does not change a number; a k that is no friend of j adds
+    max(0, f_jk) T_ik = 0 and is skipped, and k = i adds f_ji T_ii = 0: neither changes an
+    O (O >= 0). ``plane`` [N, N, lanes], ``scratch`` [N, lanes]: scratch."""
+    n, lanes = threat.shape[0], threat.shape[2]
+    threat_to = threats_by_target(threat, plane)
+    outside = scratch.reshape((lanes, n))
+    friends = np.empty(n, dtype=np.int64)  # the friends k of j, ascending
+    for lane in range(lanes):
+        options = outside[lane]  # O_ji by i, for one j
+        for j in range(n):
+            count = 0
+            for k in range(n):
+                if k != j and dyad[L.D_AFFINITY, j, k, lane] > 0.0:
+                    friends[count] = k
+                    count += 1
+            for i in range(n):
+                options[i] = 0.0
+            q = 0
+            while q < count:
+                if q + 4 <= count:
+                    k0, k1, k2, k3 = friends[q], friends[q + 1], friends[q + 2], friends[q + 3]
+                    f0, f1 = dyad[L.D_AFFINITY, j, k0, lane], dyad[L.D_AFFINITY, j, k1, lane]
+                    f2, f3 = dyad[L.D_AFFINITY, j, k2, lane], dyad[L.D_AFFINITY, j, k3, lane]
+                    to0, to1 = threat_to[lane, k0], threat_to[lane, k1]
+                    to2, to3 = threat_to[lane, k2], threat_to[lane, k3]
+                    for i in range(n):
+                        four = max(max(f0 * to0[i], f1 * to1[i]), max(f2 * to2[i], f3 * to3[i]))
+                        options[i] = max(options[i], four)
+                    q += 4
+                else:
+                    f0, to0 = dyad[L.D_AFFINITY, j, friends[q], lane], threat_to[lane, friends[q]]
+                    for i in range(n):
+                        options[i] = max(options[i], f0 * to0[i])
+                    q += 1
+            for i in range(n):
+                if i != j:
+                    abandonment[i, j, lane] = dyad[L.D_DEPENDENCY, i, j, lane] * (1.0 + options[i]) * 0.5
 
 
 MECHANISM = Mechanism(

@@ -73,6 +73,28 @@ class Behaviour:
 
 
 @njit
+def by_lane(n, lanes):
+    """True if the O(N^3) terms run lane by lane, SIMD over rows of N actors (N larger
+    than two lane vectors: large rosters, 8 lanes), else across the lanes, SIMD over
+    the lane vector (small rosters, wide blocks). Both give the same numbers."""
+    return n > 2 * lanes
+
+
+@njit
+def threats_by_target(threat, plane):
+    """A work plane [N, N, lanes] viewed as [lanes, N, N] and filled with T transposed,
+    ``[lane, k, j] = T_jk``: lane by lane, the threats every actor sees in k, one
+    contiguous row. Returns the view."""
+    n, lanes = threat.shape[0], threat.shape[2]
+    out = plane.reshape((lanes, n, n))
+    for j in range(n):
+        for k in range(n):
+            for lane in range(lanes):
+                out[lane, k, j] = threat[j, k, lane]
+    return out
+
+
+@njit
 def assess_threats(glob, actor, dyad, flags, work, awork, keys, tmp):
     """Fill threat, shared_threat (work planes) and intensity, need (actor rows) per lane."""
     lanes = glob.shape[1]
@@ -101,7 +123,23 @@ def assess_threats(glob, actor, dyad, flags, work, awork, keys, tmp):
                 worst[lane] = max(worst[lane], t)
         for lane in range(lanes):
             need[i, lane] = min(1.0, intensity[i, lane] + glob[L.G_NEED_THREAT_WEIGHT, lane] * worst[lane])
-    by_target, worst_of = work[L.W_TRANSPOSED], awork[L.AW_ROW_SCRATCH]
+    if not threats:
+        for i in range(n):
+            for j in range(n):
+                for lane in range(lanes):
+                    shared[i, j, lane] = 0.0
+    elif by_lane(n, lanes):
+        _shared_by_lane(threat, shared, work[L.W_TRANSPOSED], awork[L.AW_ROW_SCRATCH])
+    else:
+        _shared_across_lanes(threat, shared, work[L.W_TRANSPOSED], awork[L.AW_ROW_SCRATCH])
+
+
+@njit
+def _shared_across_lanes(threat, shared, by_target, worst_of):
+    """shared[i, j] = max_k min(T_ik, T_jk), SIMD across the lanes: for each i, the third
+    parties k ascending, every j > i at once (rows of ``by_target[k, j] = T_jk`` stream).
+    ``by_target`` [N, N, lanes], ``worst_of`` [N, lanes]: scratch."""
+    n, lanes = threat.shape[0], threat.shape[2]
     for i in range(n):  # by_target[k, j] = T_jk: the threats to k, stored by row
         for k in range(n):
             for lane in range(lanes):
@@ -112,19 +150,55 @@ def assess_threats(glob, actor, dyad, flags, work, awork, keys, tmp):
         for j in range(i + 1, n):  # symmetric: min and max do not depend on the order
             for lane in range(lanes):
                 worst_of[j, lane] = 0.0
-        if threats:
-            # third parties k ascending, every j > i at once (rows stream): each pair
-            # takes its max over k in the same order as pair by pair
-            for k in range(n):
-                if k != i:
-                    for j in range(i + 1, n):
-                        if j != k:
-                            for lane in range(lanes):
-                                worst_of[j, lane] = max(worst_of[j, lane], min(threat[i, k, lane], by_target[k, j, lane]))
+        for k in range(n):
+            if k != i:
+                for j in range(i + 1, n):
+                    if j != k:
+                        for lane in range(lanes):
+                            worst_of[j, lane] = max(worst_of[j, lane], min(threat[i, k, lane], by_target[k, j, lane]))
         for j in range(i + 1, n):
             for lane in range(lanes):
                 shared[i, j, lane] = worst_of[j, lane]
                 shared[j, i, lane] = worst_of[j, lane]
+
+
+@njit
+def _shared_by_lane(threat, shared, plane, scratch):
+    """``_shared_across_lanes`` lane by lane, SIMD over rows of actors: on a lane-major
+    copy of T (``threats_by_target``) the threats to k of every j > i are one contiguous
+    row; for each i, the third parties k, four at a time, raise every pair (i, j > i) at
+    once. Max and min are exact, so the order over k does not change a number, and k = i
+    or k = j add min(., T_kk = 0) = 0 (T >= 0). ``plane`` [N, N, lanes], ``scratch``
+    [N, lanes]: scratch."""
+    n, lanes = threat.shape[0], threat.shape[2]
+    threats_to = threats_by_target(threat, plane)
+    worst_of = scratch.reshape((lanes, n))
+    for lane in range(lanes):
+        for i in range(n):
+            shared[i, i, lane] = 0.0
+        for i in range(n):
+            later = worst_of[lane, i + 1:]  # the pairs (i, j > i), indexed from 0
+            for m in range(later.shape[0]):
+                later[m] = 0.0
+            k = 0
+            while k < n:
+                if k + 4 <= n:
+                    t0, t1 = threat[i, k, lane], threat[i, k + 1, lane]
+                    t2, t3 = threat[i, k + 2, lane], threat[i, k + 3, lane]
+                    to0, to1 = threats_to[lane, k, i + 1:], threats_to[lane, k + 1, i + 1:]
+                    to2, to3 = threats_to[lane, k + 2, i + 1:], threats_to[lane, k + 3, i + 1:]
+                    for m in range(later.shape[0]):
+                        four = max(max(min(t0, to0[m]), min(t1, to1[m])), max(min(t2, to2[m]), min(t3, to3[m])))
+                        later[m] = max(later[m], four)
+                    k += 4
+                else:
+                    t0, to0 = threat[i, k, lane], threats_to[lane, k, i + 1:]
+                    for m in range(later.shape[0]):
+                        later[m] = max(later[m], min(t0, to0[m]))
+                    k += 1
+            for j in range(i + 1, n):
+                shared[i, j, lane] = worst_of[lane, j]
+                shared[j, i, lane] = worst_of[lane, j]
 
 
 MECHANISM = Mechanism(
