@@ -18,10 +18,11 @@ def run_draw(model: CompiledModel, draw: Draw, out: Trajectories | None = None,
     replication index with other parameters (a batched sweep's points share draws).
     ``out``: a buffer of at least as many rows to fill and return (views of its first
     rows) instead of new arrays -- for callers running many batches, which must copy
-    what they keep before the next call. The core writes every output cell.
+    what they keep before the next call. The core writes every output cell. ``out`` may
+    hold one month (the horizon's state alone), with or without reductions.
     ``reductions``: also reduce the batch as it runs (its rows are the draw's rows); then
-    ``out`` may hold fewer rows (only those are recorded) or one month (the horizon's
-    state), as ``sim.kernels.ensemble.simulate`` says.
+    ``out`` may also hold fewer rows (only those are recorded), as
+    ``sim.kernels.ensemble.simulate`` says.
     """
     horizon = model.config.horizon_months
     ev = model.events
