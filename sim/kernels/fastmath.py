@@ -38,8 +38,8 @@ MIN_NORMAL = 2.2250738585072014e-308
 TWO_54 = 18014398509481984.0  # 2^54: scales subnormals into the normal range
 MANTISSA_BITS = 0x000FFFFFFFFFFFFF  # the 52 fraction bits of a float64
 
-_EXP_TAYLOR = tuple(1.0 / math.factorial(n) for n in range(14))  # 1/0! ... 1/13!
-_ATANH_ODD = tuple(2.0 / (2 * n + 1) for n in range(11))  # 2/1, 2/3, ... 2/21
+_EXP_TAYLOR = tuple(1.0 / math.factorial(n) for n in range(13, -1, -1))  # 1/13! ... 1/0!: exp(r), |r| <= ln(2)/2
+_ATANH_TAIL = tuple(2.0 / (2 * n + 1) for n in range(10, 0, -1))  # 2/21 ... 2/3: (2 atanh(s) - 2s) / s^3 in s^2
 
 
 @intrinsic
@@ -80,23 +80,12 @@ def _fma(typingctx, a, b, c):
 
 
 @njit_inline
-def _exp_taylor(r):
-    """exp(r) for |r| <= ln(2)/2 by Horner on 1/n!, n = 0..13."""
-    c = _EXP_TAYLOR
-    p = c[13]
-    p = _fma(p, r, c[12])
-    p = _fma(p, r, c[11])
-    p = _fma(p, r, c[10])
-    p = _fma(p, r, c[9])
-    p = _fma(p, r, c[8])
-    p = _fma(p, r, c[7])
-    p = _fma(p, r, c[6])
-    p = _fma(p, r, c[5])
-    p = _fma(p, r, c[4])
-    p = _fma(p, r, c[3])
-    p = _fma(p, r, c[2])
-    p = _fma(p, r, c[1])
-    return _fma(p, r, c[0])
+def _horner(x, coefficients):
+    """sum_k c_k x^k for ``coefficients`` from the highest degree down, one FMA per step."""
+    p = 0.0
+    for c in coefficients:
+        p = _fma(p, x, c)
+    return p
 
 
 @njit_inline
@@ -108,7 +97,7 @@ def exp(x):
     r = (xc - k * LN2_HI) - k * LN2_LO
     kb = float_bits(t) - float_bits(ROUND_SHIFT)  # the same k as an int64
     half = kb >> 1  # 2^k as 2^half 2^(k - half): each factor a normal double
-    y = _exp_taylor(r) * from_bits((half + 1023) << 52) * from_bits((kb - half + 1023) << 52)
+    y = _horner(r, _EXP_TAYLOR) * from_bits((half + 1023) << 52) * from_bits((kb - half + 1023) << 52)
     if x != x:
         y = x
     return y
@@ -132,17 +121,7 @@ def log(x):
     f = m - 1.0  # exact
     s = f / (2.0 + f)
     z = s * s
-    c = _ATANH_ODD
-    p = c[10]
-    p = _fma(p, z, c[9])
-    p = _fma(p, z, c[8])
-    p = _fma(p, z, c[7])
-    p = _fma(p, z, c[6])
-    p = _fma(p, z, c[5])
-    p = _fma(p, z, c[4])
-    p = _fma(p, z, c[3])
-    p = _fma(p, z, c[2])
-    p = _fma(p, z, c[1])
+    p = _horner(z, _ATANH_TAIL)
     half_f2 = 0.5 * f * f  # 2 atanh(s) = f - (f^2/2 - s (f^2/2 + R)), R = z p (fdlibm's form)
     y = e * LN2_HI - ((half_f2 - (s * (half_f2 + z * p) + e * LN2_LO)) - f)
     if x == 0.0:
