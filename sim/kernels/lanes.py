@@ -11,3 +11,11 @@ def any_nonzero(values):
         if v != 0.0:
             return True
     return False
+
+
+@njit
+def by_lane(n, lanes):
+    """True if the O(N^3) terms run lane by lane, SIMD over rows of N actors (N larger
+    than two lane vectors: large rosters, 8 lanes), else across the lanes, SIMD over
+    the lane vector (small rosters, wide blocks). Both give the same numbers."""
+    return n > 2 * lanes

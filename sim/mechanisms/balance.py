@@ -19,9 +19,8 @@ import numpy as np
 
 from sim.kernels import layout as L
 from sim.kernels.jit import njit
-from sim.kernels.lanes import any_nonzero
+from sim.kernels.lanes import any_nonzero, by_lane
 from sim.mechanisms.spec import Mechanism, coefficient, state
-from sim.mechanisms.threat import by_lane
 
 PARAMETERS = (
     state("affinity", -1, 1, 0.0, "signed share", "signed relation: affinity (+) or enmity (-) of interests and "

@@ -18,8 +18,9 @@ import numpy as np
 
 from sim.kernels import layout as L
 from sim.kernels.jit import njit
+from sim.kernels.lanes import by_lane
 from sim.mechanisms.spec import Mechanism, actor
-from sim.mechanisms.threat import by_lane, threats_by_target
+from sim.mechanisms.threat import threats_by_target
 
 PARAMETERS = (
     actor("entrapment_aversion", 0, 1, 0.5, "share", "aversion to being drawn into a partner's war",

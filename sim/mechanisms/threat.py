@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from sim.kernels import layout as L
 from sim.kernels.jit import njit
+from sim.kernels.lanes import by_lane
 from sim.mechanisms.spec import Mechanism, actor, coefficient, relation, world
 
 PARAMETERS = (
@@ -70,14 +71,6 @@ class Behaviour:
             if third is not self and third is not other:
                 common = max(common, min(self.threat[third.code], other.threat[third.code]))
         return common
-
-
-@njit
-def by_lane(n, lanes):
-    """True if the O(N^3) terms run lane by lane, SIMD over rows of N actors (N larger
-    than two lane vectors: large rosters, 8 lanes), else across the lanes, SIMD over
-    the lane vector (small rosters, wide blocks). Both give the same numbers."""
-    return n > 2 * lanes
 
 
 @njit
