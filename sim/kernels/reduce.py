@@ -109,8 +109,8 @@ def pair_indices(valid, dyad, pidx):
 @njit
 def _add_cell(t, c, valid, rows, r, n_bins, lo, hi, bins, sums):
     """Cell c at month t from rows[r, lane] (a 2-d view of a state array, made once per
-    month: slicing a view per cell cost more than the binning): bins[t, c, lane] (the
-    block's slab [T+1, C, L]) and sums[t, c], lanes 0..valid-1."""
+    month rather than a view sliced per cell): bins[t, c, lane] (the block's slab
+    [T+1, C, L]) and sums[t, c], lanes 0..valid-1."""
     lo_c, hi_c = lo[c], hi[c]
     inverse = exact_inverse(hi_c - lo_c)  # no division per value where the range allows
     for lane in range(valid):  # loops of their own, hoisted ranges
@@ -186,8 +186,9 @@ def count_bins(bins, n_rep, counts):
     """counts[T+1, C, bins] += the histogram of the first ``n_rep`` replications of each of
     K batches' block-major bins[K, B, T+1, C, L]; months in parallel. Within a month, cells
     go in tiles whose counts fit in a core's L2 cache (``COUNTS_TILE_BYTES``) while every
-    block's contiguous [tile, L] slab of that month streams past: a whole month's counts
-    (1.3 MB for the default roster) did not fit, and random increments missed it."""
+    block's contiguous [tile, L] slab of that month streams past (a whole month's counts,
+    1.3 MB for the default roster, do not fit; the tiles help widely spread bins, not the
+    concentrated bins of a typical run: benchmarks/README.md, third pass, step 4)."""
     parallel_for(_count_bins, bins.shape[2], bins, n_rep, counts)
 
 
@@ -204,7 +205,7 @@ def _count_bins(start, stop, bins, n_rep, counts):
             for k in range(bins.shape[0]):
                 for b in range(bins.shape[1]):
                     valid = min(lanes, n_rep - b * lanes)
-                    for c in range(first, last):  # indices, not a view per row (its refcount cost as much)
+                    for c in range(first, last):
                         for lane in range(valid):
                             counts[t, c, bins[k, b, t, c, lane]] += 1
 
