@@ -22,7 +22,7 @@ import math
 
 import numpy as np
 
-from sim.kernels.fastmath import MANTISSA_BITS, float_bits
+from sim.kernels.fastmath import MANTISSA_BITS, ROUND_SHIFT, float_bits
 from sim.kernels.jit import njit, parallel_for
 from sim.kernels.layout import (ACTOR_WORK, D_ALIGNMENT, D_SUPPORT, D_TRUST, DYAD_FIELDS, GLOB_FIELDS, LANES,
                                 RECORDED_ACTOR_ROWS, RECORDED_DYAD, RECORDED_DYAD_PLANES, RECORDED_WORLD_SLOTS)
@@ -35,12 +35,25 @@ MEAN_SCALE = 4294967296.0
 
 
 @njit
+def _whole(f):
+    """The integer-valued float64 ``f`` (|f| < ``WHOLE_LIMIT``) as an int64, exactly, read
+    off the bits of f + 1.5 * 2^52: a vector integer add, where float-to-int64
+    conversion has no vector instruction before AVX-512 (each value would go through
+    a scalar conversion)."""
+    return float_bits(f + ROUND_SHIFT) - float_bits(ROUND_SHIFT)
+
+
+WHOLE_LIMIT = 2.0**51  # |f| below which ``_whole`` is exact
+
+
+@njit
 def _bin(value, lo, hi, inverse, bins):
     """Bin of ``value`` clipped to [lo, hi] among ``bins`` equal bins: (v - lo) / (hi - lo),
-    computed as (v - lo) * inverse when ``inverse`` (> 0) is 1 / (hi - lo) exactly."""
+    computed as (v - lo) * inverse when ``inverse`` (> 0) is 1 / (hi - lo) exactly
+    (v * bins is in [0, bins]: its floor, its integer part, is whole)."""
     x = min(hi, max(lo, value)) - lo
     v = x * inverse if inverse > 0.0 else x / (hi - lo)
-    return min(int(v * bins), bins - 1)
+    return min(_whole(math.floor(v * bins)), bins - 1)
 
 
 @njit
@@ -52,7 +65,28 @@ def exact_inverse(width):
 
 @njit
 def _fixed(value):
+    """``value`` in fixed point: the nearest integer to value * MEAN_SCALE (halves up)."""
     return np.int64(math.floor(value * MEAN_SCALE + 0.5))
+
+
+_FIXED_LIMIT = WHOLE_LIMIT / MEAN_SCALE / 2  # |value| below: its fixed point is within WHOLE_LIMIT
+
+
+@njit
+def _fixed_sum(rows, r, valid):
+    """The sum of ``_fixed`` of rows[r, 0..valid-1], through ``_whole`` (vectorised) when
+    every value is small enough (always, for the model's bounded variables)."""
+    large = False
+    for lane in range(valid):
+        large |= not abs(rows[r, lane]) < _FIXED_LIMIT  # NaN counts as large
+    total = np.int64(0)
+    if large:
+        for lane in range(valid):
+            total += _fixed(rows[r, lane])
+    else:
+        for lane in range(valid):
+            total += _whole(math.floor(rows[r, lane] * MEAN_SCALE + 0.5))
+    return total
 
 
 _TRUST = RECORDED_DYAD.index("trust")
@@ -115,10 +149,7 @@ def _add_cell(t, c, valid, rows, r, n_bins, lo, hi, bins, sums):
     inverse = exact_inverse(hi_c - lo_c)  # no division per value where the range allows
     for lane in range(valid):  # loops of their own, hoisted ranges
         bins[t, c, lane] = _bin(rows[r, lane], lo_c, hi_c, inverse, n_bins)
-    total = np.int64(0)
-    for lane in range(valid):
-        total += _fixed(rows[r, lane])
-    sums[t, c] += total
+    sums[t, c] += _fixed_sum(rows, r, valid)
 
 
 @njit
@@ -210,27 +241,34 @@ def _count_bins(start, stop, bins, n_rep, counts):
                             counts[t, c, bins[k, b, t, c, lane]] += 1
 
 
-@njit
 def histogram_quantiles(counts, n, qs, lo, hi, out):
-    """out[T+1, C, Q]: quantile qs[k] of each histogram counts[T+1, C, B] of ``n`` values
-    over [lo[c], hi[c]], linear within its bin: the first bin b whose cumulative count
-    reaches rank = q n (at least 1e-12), at b + (rank - below) / inside bins (inside: the
-    bin's count, below: the counts before it; the fraction clipped to [0, 1], 0 in an
-    empty bin; b = 0 if no bin reaches the rank)."""
+    """out[T+1, C, Q]: quantile qs[k] (ascending) of each histogram counts[T+1, C, B] of
+    ``n`` values over [lo[c], hi[c]], linear within its bin: the first bin b whose
+    cumulative count reaches rank = q n (at least 1e-12), at b + (rank - below) / inside
+    bins (inside: the bin's count, below: the counts before it; the fraction clipped to
+    [0, 1], 0 in an empty bin; b = 0 if no bin reaches the rank). Months in parallel."""
+    if np.any(np.diff(qs) < 0):
+        raise ValueError(f"quantiles must be ascending, got {list(qs)}")
+    parallel_for(_histogram_quantiles, counts.shape[0], counts, n, qs, lo, hi, out)
+
+
+@njit
+def _histogram_quantiles(start, stop, counts, n, qs, lo, hi, out):
+    """``histogram_quantiles`` for months start..stop-1: one pass over each histogram's
+    bins for all (ascending) quantiles."""
     n_bins = counts.shape[2]
-    for t in range(counts.shape[0]):
+    for t in range(start, stop):
         for c in range(counts.shape[1]):
+            bin_, below = 0, 0  # the first bin not yet passed, and the counts before it
             for k in range(qs.shape[0]):
                 rank = qs[k] * n
                 target = max(rank, 1e-12)
-                b, below, cum = 0, 0, 0
-                for bin_ in range(n_bins):
-                    cum += counts[t, c, bin_]
-                    if cum >= target:
-                        b, below = bin_, cum - counts[t, c, bin_]
-                        break
+                while bin_ < n_bins and below + counts[t, c, bin_] < target:
+                    below += counts[t, c, bin_]
+                    bin_ += 1
+                b, before = (bin_, below) if bin_ < n_bins else (0, 0)
                 inside = counts[t, c, b]
-                frac = (rank - below) / max(inside, 1) if inside > 0 else 0.0
+                frac = (rank - before) / max(inside, 1) if inside > 0 else 0.0
                 out[t, c, k] = lo[c] + (hi[c] - lo[c]) * (b + min(1.0, max(0.0, frac))) / n_bins
 
 
