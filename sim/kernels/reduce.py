@@ -64,9 +64,10 @@ def exact_inverse(width):
 
 
 @njit
-def _fixed(value):
-    """``value`` in fixed point: the nearest integer to value * MEAN_SCALE (halves up)."""
-    return np.int64(math.floor(value * MEAN_SCALE + 0.5))
+def _fixed_whole(value):
+    """``value`` in fixed point, as a whole float64: the nearest integer to
+    value * MEAN_SCALE (halves up)."""
+    return math.floor(value * MEAN_SCALE + 0.5)
 
 
 _FIXED_LIMIT = WHOLE_LIMIT / MEAN_SCALE / 2  # |value| below: its fixed point is within WHOLE_LIMIT
@@ -74,18 +75,19 @@ _FIXED_LIMIT = WHOLE_LIMIT / MEAN_SCALE / 2  # |value| below: its fixed point is
 
 @njit
 def _fixed_sum(rows, r, valid):
-    """The sum of ``_fixed`` of rows[r, 0..valid-1], through ``_whole`` (vectorised) when
-    every value is small enough (always, for the model's bounded variables)."""
+    """The sum of the fixed points (``_fixed_whole``) of rows[r, 0..valid-1] as int64,
+    through ``_whole`` (vectorised) when every value is small enough (always, for the
+    model's bounded variables)."""
     large = False
     for lane in range(valid):
         large |= not abs(rows[r, lane]) < _FIXED_LIMIT  # NaN counts as large
     total = np.int64(0)
     if large:
         for lane in range(valid):
-            total += _fixed(rows[r, lane])
+            total += np.int64(_fixed_whole(rows[r, lane]))
     else:
         for lane in range(valid):
-            total += _whole(math.floor(rows[r, lane] * MEAN_SCALE + 0.5))
+            total += _whole(_fixed_whole(rows[r, lane]))
     return total
 
 
