@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.kernels.landscape import best_partitions
+
 _CHUNK = 1 << 14
 
 
@@ -161,27 +163,16 @@ def replication_blocs(sizes, signed, *, tolerance: float = 1e-9) -> tuple[np.nda
     and tied [R]: another partition lies within ``tolerance`` of its energy (the bloc
     reading is then ambiguous). Exact enumeration up to 16 actors.
     """
-    s = np.asarray(sizes, dtype=float)
-    p = np.asarray(signed, dtype=float)
+    s = np.ascontiguousarray(sizes, dtype=float)
+    p = np.ascontiguousarray(signed, dtype=float)
     n_rep, n = s.shape
-    w = s[:, :, None] * s[:, None, :] * (p + np.swapaxes(p, 1, 2))
-    w[:, range(n), range(n)] = 0.0
     if n > _EXACT_UP_TO:
         labels = np.array([landscape_minima(s[r], p[r])[0].labels for r in range(n_rep)])
         return labels, np.zeros(n_rep, dtype=bool)
-    codes = np.arange(1 << (n - 1))
-    configs = np.zeros((codes.size, n))
-    configs[:, 1:] = (codes[:, None] >> np.arange(n - 1)) & 1
-    x = 2.0 * configs - 1.0
-    total = w.sum(axis=(1, 2))
-    energy = np.empty((n_rep, codes.size))
-    for start in range(0, codes.size, _CHUNK):  # [R, K] energies in chunks of configurations
-        part = x[start:start + _CHUNK]
-        energy[:, start:start + _CHUNK] = 0.25 * (total[:, None] - np.einsum("ki,rij,kj->rk", part, w, part))
-    best = np.argmin(energy, axis=1)
-    ordered = np.sort(energy, axis=1)
-    tied = (ordered[:, 1] - ordered[:, 0] <= tolerance) if codes.size > 1 else np.zeros(n_rep, dtype=bool)
-    return configs[best].astype(int), tied
+    labels = np.empty((n_rep, n), dtype=np.int64)
+    tied = np.empty(n_rep, dtype=bool)
+    best_partitions(s, p, tolerance, labels, tied)
+    return labels, tied
 
 
 def bloc_summary(labels: np.ndarray, tied: np.ndarray, names) -> dict:
