@@ -123,25 +123,41 @@ def sample(param: Param, seed: int, reps: np.ndarray, path: str) -> np.ndarray:
     return np.where(u < split, left, right)
 
 
-def parameters(config: SimConfig):
+def parameters(config: SimConfig, dyads=None):
     """Yield (path, Param, Target) for every array slot, in a fixed order (the targets
-    ``resolve_target`` gives the paths, without parsing them)."""
+    ``resolve_target`` gives the paths, without parsing them); relations of the ordered
+    pairs ``dyads`` alone ((i, j) roster indices, i != j, in roster order) if given."""
     for p in mechanisms.section("world"):
         yield f"world.{p.name}", getattr(config.world, p.name), field_target("world", p.name)
     for p in mechanisms.section("dynamics"):
         yield f"dynamics.{p.name}", getattr(config.dynamics, p.name), field_target("dynamics", p.name)
+    roster = list(config.actors)
     for i, (code, actor) in enumerate(config.actors.items()):
         for p in mechanisms.section("actor"):
             t = field_target("actors", p.name)
             yield f"actors.{code}.{p.name}", getattr(actor, p.name), Target(t.kind, t.field, i, 0, t.bounds)
-    fields = [(p.name, field_target("relations", p.name))  # hidden fields: drawn at month 0
-              for p in mechanisms.section("relation") if not p.hidden]
-    for i, src in enumerate(config.actors):
-        for j, dst in enumerate(config.actors):
-            if src != dst:
-                for name, t in fields:
-                    yield (f"relations.{src}.{dst}.{name}", config.relation(src, dst, name),
-                           Target(t.kind, t.field, i, j, t.bounds))
+    if dyads is None:
+        dyads = [(i, j) for i in range(len(roster)) for j in range(len(roster)) if i != j]
+    for i, j in dyads:
+        src, dst = roster[i], roster[j]
+        for name, t in _relation_fields():
+            yield (f"relations.{src}.{dst}.{name}", config.relation(src, dst, name),
+                   Target(t.kind, t.field, i, j, t.bounds))
+
+
+def _relation_fields() -> list:
+    """(name, Target) of each relation parameter (hidden fields: drawn at month 0)."""
+    return [(p.name, field_target("relations", p.name)) for p in mechanisms.section("relation") if not p.hidden]
+
+
+def _given_dyads(config: SimConfig):
+    """The ordered pairs (roster indices, in roster order) whose parameters can differ from
+    fixed defaults: those ``config.relations`` names, or every pair if a default is a range
+    (None)."""
+    if any(not getattr(config.relation_defaults, name).fixed for name, _ in _relation_fields()):
+        return None
+    index = {code: k for k, code in enumerate(config.actors)}
+    return sorted((index[src], index[dst]) for src, row in config.relations.items() for dst in row)
 
 
 def compile_events(config: SimConfig) -> CompiledEvents:
@@ -191,7 +207,10 @@ def compile_model(config: SimConfig) -> CompiledModel:
     posterior, from_posterior = posterior_coefficients(config)
     random, calibrated = [], []
     base = {layout.T_GLOB: glob, layout.T_ACTOR: actor, layout.T_DYAD: dyad}
-    for path, param, target in parameters(config):
+    apart = ~np.eye(n, dtype=bool)
+    for name, t in _relation_fields():  # every pair at the defaults; then the pairs that differ
+        dyad[t.field][apart] = getattr(config.relation_defaults, name).lo
+    for path, param, target in parameters(config, _given_dyads(config)):
         base[target.kind][(target.field, target.i, target.j)[:base[target.kind].ndim]] = param.lo
         if path in from_posterior:
             calibrated.append(RandomSlot(path, target.kind, target.field, target.i, target.j, param))
