@@ -32,29 +32,45 @@ if os.environ.get("CI"):
     pytest.importorskip = _strict_importorskip
 
 
+# The cold-cache run of the command line (tests/test_cli.py): the xdist controller's warm-up
+# is this run, recorded (its exit code and stderr) in the file this variable names.
+COLD_RUN_RECORD = "ALLIANCE_SIM_TEST_COLD_RUN"
+COLD_RUN_ARGS = ("replications=3000", "batch_size=500", "horizon_months=6", "output.figures=false")
+COLD_RUN_ENV = {"ALLIANCE_SIM_PROGRESS_SECONDS": "0.01"}
+
+
 def pytest_configure(config):
     """The xdist controller compiles the kernels once, before its workers start: they load
     them from the shared cache instead of compiling the same kernels side by side (each
-    worker's cold compile cost ~20 s of CPU on a 2-core machine). Tests of the cold path
-    use caches of their own."""
+    worker's cold compile cost ~20 s of CPU on a 2-core machine). The compiling run is the
+    command line's first run on a cold cache, which tests/test_cli.py checks from its
+    record, then the Mesa engine's reductions. Tests of the cold path use caches of their own."""
     if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None) or not _CACHE:
         return
+    import json
+
     import numpy as np
 
     import sim
     from sim.compile import compile_model
     from sim.engines import run_engine
-    from sim.runner import simulate
 
+    folder = Path(tempfile.mkdtemp(prefix="alliance-sim-test-cold-run-"))
+    cold = run_cli(list(COLD_RUN_ARGS), cwd=folder, env=COLD_RUN_ENV)
+    record = folder / "record.json"
+    record.write_text(json.dumps({"returncode": cold.returncode, "stderr": cold.stderr}))
+    os.environ[COLD_RUN_RECORD] = str(record)
     warm = sim.load_config("baseline", ["replications=16", "horizon_months=2"])
-    simulate(warm, progress=False)
     run_engine(compile_model(warm), np.arange(1), "mesa")
 
 
 def pytest_unconfigure(config):
-    """The session's throw-away cache goes with it (each session compiles afresh)."""
+    """The session's throw-away cache goes with it (each session compiles afresh), and the
+    cold run's folder."""
     if _CACHE:
         shutil.rmtree(_CACHE, ignore_errors=True)
+    if os.environ.get(COLD_RUN_RECORD) and not hasattr(config, "workerinput"):
+        shutil.rmtree(Path(os.environ[COLD_RUN_RECORD]).parent, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -13,7 +14,7 @@ import pytest
 from PIL import Image
 
 from sim.progress import COMPILE_MESSAGE
-from tests.conftest import ROOT, run_cli
+from tests.conftest import COLD_RUN_ARGS, COLD_RUN_ENV, COLD_RUN_RECORD, ROOT, run_cli
 
 SUMMARY_KEYS = {"p_hold", "p_hold_ci", "median_rupture_month", "partnership_index", "final_trust",
                 "final_support", "blocs", "seed", "replications", "scenario", "version"}
@@ -247,14 +248,20 @@ def test_piping_into_head_ends_quietly(module, tmp_path):
 # -- feedback on long work -----------------------------------------------------------------------
 def test_cold_cache_says_compiling_and_logs_progress_lines(tmp_path):
     """Not a terminal: a line every few seconds (here 0.01 s) and, with a cold cache, one
-    line saying the model compiles; a warm cache does not repeat it."""
-    fresh = tmp_path / "numba"
-    fresh.mkdir(mode=0o700)
-    env = {"NUMBA_CACHE_DIR": str(fresh), "ALLIANCE_SIM_PROGRESS_SECONDS": "0.01"}
-    args = ["replications=3000", "batch_size=500", "horizon_months=6", "output.figures=false"]
-    cold = run_cli(args, cwd=tmp_path, env=env)
-    assert cold.returncode == 0, cold.stderr
-    assert COMPILE_MESSAGE in cold.stderr.splitlines()[0]
-    assert any(line.startswith("numba ensemble: ") and " rep (" in line for line in cold.stderr.splitlines())
-    warm = run_cli(args, cwd=tmp_path, env=env)
+    line saying the model compiles; a warm cache does not repeat it. Under xdist the cold
+    run is the session's warm-up (tests/conftest.py: the same command, recorded)."""
+    env = dict(COLD_RUN_ENV)
+    if os.environ.get(COLD_RUN_RECORD):
+        cold = json.loads(Path(os.environ[COLD_RUN_RECORD]).read_text())
+        returncode, stderr = cold["returncode"], cold["stderr"]
+    else:
+        fresh = tmp_path / "numba"
+        fresh.mkdir(mode=0o700)
+        env["NUMBA_CACHE_DIR"] = str(fresh)
+        cold = run_cli(list(COLD_RUN_ARGS), cwd=tmp_path, env=env)
+        returncode, stderr = cold.returncode, cold.stderr
+    assert returncode == 0, stderr
+    assert COMPILE_MESSAGE in stderr.splitlines()[0]
+    assert any(line.startswith("numba ensemble: ") and " rep (" in line for line in stderr.splitlines())
+    warm = run_cli(list(COLD_RUN_ARGS), cwd=tmp_path, env=env)
     assert warm.returncode == 0 and "compiling the model" not in warm.stderr
