@@ -138,9 +138,10 @@ def parameters(config: SimConfig, dyads=None):
             yield f"actors.{code}.{p.name}", getattr(actor, p.name), Target(t.kind, t.field, i, 0, t.bounds)
     if dyads is None:
         dyads = [(i, j) for i in range(len(roster)) for j in range(len(roster)) if i != j]
+    fields = _relation_fields()
     for i, j in dyads:
         src, dst = roster[i], roster[j]
-        for name, t in _relation_fields():
+        for name, t in fields:
             yield (f"relations.{src}.{dst}.{name}", config.relation(src, dst, name),
                    Target(t.kind, t.field, i, j, t.bounds))
 
