@@ -139,7 +139,7 @@ def simulate_blocks(first_block, stop_block, lanes, seed, reps, glob0, actor0, d
         sums = block_sums[block]
         events = flags[L.M_EVENTS] != 0 and ev_int.shape[0] > 0
         for lane in range(lanes):
-            month_keys[lane] = month_key(seed, reps[rows[lane]], 0)
+            month_keys[lane] = month_key(seed, reps[rows[lane]], np.int64(0))  # int64, not a literal: one specialisation
         start(month_keys, glob, actor, dyad, flags, work, awork, keys, tmp)
         month0 = first - first  # an int64 variable, not a literal 0: one specialisation of the callees
         _record(first, valid, month0, horizon, glob, dyad, awork, out_dyad, out_world, out_actor)

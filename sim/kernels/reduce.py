@@ -166,7 +166,7 @@ def month_cells(t, valid, dyad, glob, awork, pidx, n_bins, lo, hi, bins, sums, v
     planes = dyad.reshape((dyad.shape[0] * n * n, lanes))  # row (d N + i) N + j
     actors = awork.reshape((awork.shape[0] * n, lanes))  # row k N + i
     scratch = values.reshape((1, lanes))
-    c = 0
+    c = np.int64(0)  # int64 variables, not literal 0s: one specialisation of the callees
     for v in range(len(RECORDED_DYAD_PLANES)):
         d = RECORDED_DYAD_PLANES[v]
         for i in range(n):
@@ -179,7 +179,7 @@ def month_cells(t, valid, dyad, glob, awork, pidx, n_bins, lo, hi, bins, sums, v
             if i != j:
                 for lane in range(valid):
                     values[lane] = dyad[D_ALIGNMENT, i, j, lane] - dyad[D_TRUST, i, j, lane]
-                _add_cell(t, c, valid, scratch, 0, n_bins, lo, hi, bins, sums)
+                _add_cell(t, c, valid, scratch, np.int64(0), n_bins, lo, hi, bins, sums)
                 c += 1
     for p in range(pidx.shape[0]):
         _add_cell(t, c, valid, pidx, p, n_bins, lo, hi, bins, sums)

@@ -17,6 +17,8 @@ docs/model.md, section 6.
 
 from __future__ import annotations
 
+import numpy as np
+
 from sim.kernels import layout as L
 from sim.kernels.jit import njit
 from sim.kernels.rng import uniform
@@ -40,7 +42,7 @@ def fires(ev, hazard, n_fired, seed, rep, month):
         return False
     if timing == L.EV_RECURRING:
         return (month - ev[L.E_START]) % ev[L.E_EVERY] == 0
-    return uniform(seed, rep, month, ev[L.E_KEY], 0, L.S_EVENT) < hazard
+    return uniform(seed, rep, month, ev[L.E_KEY], np.int64(0), L.S_EVENT) < hazard
 
 
 @njit
