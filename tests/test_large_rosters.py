@@ -13,7 +13,7 @@ from sim.history.forecast import forecast_config
 from sim.history.signed import signed_network
 from sim.kernels import ensemble
 from sim.kernels.layout import RECORDED_DYAD
-from sim.kernels.lanes import by_lane
+from sim.kernels.lanes import lanewise
 from sim.trajectories import Trajectories
 from tests.test_engines_agree import assert_engines_agree
 
@@ -47,7 +47,7 @@ def _horizon_state(config) -> dict[str, np.ndarray]:
 def test_horizon_state_identical_at_any_block_width(monkeypatch):
     """Blocks of 8, 16 and 24 replications (a partial last block in every batch) give the
     same bits for every replication of a 40-actor forecast: at 8 and 16 lanes the O(N^3)
-    terms run lane by lane, at 24 across the lanes (``sim.kernels.lanes.by_lane``)."""
+    terms run lane by lane, at 24 across the lanes (``sim.kernels.lanes.lanewise``)."""
     network = _network(40, 0.1)
     config = forecast_config(network, 12, 3, 21)
     states, calls = [], []
@@ -55,7 +55,7 @@ def test_horizon_state_identical_at_any_block_width(monkeypatch):
         monkeypatch.setattr(ensemble, "block_width", lambda *args, lanes=lanes: calls.append(lanes) or lanes)
         states.append(_horizon_state(config))
     assert sorted(set(calls)) == [8, 16, 24]  # the core ran at each width
-    assert by_lane(40, 16) and not by_lane(40, 24)  # both forms of the O(N^3) terms compared
+    assert lanewise(40, 16) is not None and lanewise(40, 24) is None  # both forms of the O(N^3) terms compared
     for other in states[1:]:
         for name, values in states[0].items():
             assert np.array_equal(values.view(np.uint8), other[name].view(np.uint8)), name

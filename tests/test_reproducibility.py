@@ -83,6 +83,7 @@ def _blocks(model, draw, lanes, horizon):
     """The core's blocks at a given width, recording whole trajectories and reducing them."""
     from sim.aggregate import QuantileAccumulator, cell_catalogue
     from sim.kernels.ensemble import simulate_blocks
+    from sim.kernels.lanes import lanewise
     from sim.kernels.reduce import bins_by_replication
     from sim.trajectories import Reductions, Trajectories
 
@@ -96,7 +97,7 @@ def _blocks(model, draw, lanes, horizon):
     block_sums = np.zeros((n_blocks,) + sums.shape, dtype=np.int64)
     simulate_blocks(0, n_blocks, lanes, model.config.seed, draw.reps, draw.glob, draw.actor, draw.dyad, model.flags,
                     ev.ev_int, ev.ev_hazard, ev.eff_int, ev.eff_float, horizon, *out.outputs(), n_bins, lo, hi, bins,
-                    block_sums, threshold, months, pair, index, ruptured, final)
+                    block_sums, threshold, months, pair, index, ruptured, final, lanewise(n, lanes))
     return out, (bins_by_replication(bins, draw.reps.shape[0]), block_sums.sum(axis=0), index, ruptured, final)
 
 

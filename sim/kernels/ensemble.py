@@ -13,6 +13,7 @@ from numba import get_num_threads
 
 from sim.kernels import layout as L
 from sim.kernels.jit import njit, parallel_for
+from sim.kernels.lanes import lanewise
 from sim.kernels.reduce import reduce_month
 from sim.kernels.rng import month_key
 from sim.kernels.step import start, step
@@ -98,7 +99,7 @@ def simulate(seed, reps, glob0, actor0, dyad0, flags, ev_int, ev_hazard, eff_int
     block_sums = np.zeros((n_blocks,) + sums.shape, dtype=np.int64)
     parallel_for(simulate_blocks, n_blocks, lanes, seed, reps, glob0, actor0, dyad0, flags, ev_int, ev_hazard,
                  eff_int, eff_float, horizon, out_dyad, out_world, out_actor, out_detections, out_fires, n_bins, lo,
-                 hi, bins, block_sums, threshold, months, pair, index, ruptured, final)
+                 hi, bins, block_sums, threshold, months, pair, index, ruptured, final, lanewise(actor0.shape[2], lanes))
     sums += block_sums.sum(axis=0)
 
 
@@ -109,9 +110,10 @@ _NO_REDUCTIONS = (1, np.empty(0), np.empty(0), np.empty((0, 0, 0, 0), dtype=np.u
 @njit
 def simulate_blocks(first_block, stop_block, lanes, seed, reps, glob0, actor0, dyad0, flags, ev_int, ev_hazard,
                     eff_int, eff_float, horizon, out_dyad, out_world, out_actor, out_detections, out_fires, n_bins,
-                    lo, hi, bins, block_sums, threshold, months, pair, index, ruptured, final):
+                    lo, hi, bins, block_sums, threshold, months, pair, index, ruptured, final, lanewise):
     """``simulate`` for blocks first_block..stop_block-1 of ``lanes`` replications (block b:
-    rows b * lanes.., its fixed-point sums in block_sums[b])."""
+    rows b * lanes.., its fixed-point sums in block_sums[b]); ``lanewise``: the form of the
+    O(N^3) terms (``sim.kernels.lanes.lanewise``), one compiled specialisation each."""
     n_rep = reps.shape[0]
     n = actor0.shape[2]
     n_pairs = n * (n - 1) // 2
@@ -140,7 +142,7 @@ def simulate_blocks(first_block, stop_block, lanes, seed, reps, glob0, actor0, d
         events = flags[L.M_EVENTS] != 0 and ev_int.shape[0] > 0
         for lane in range(lanes):
             month_keys[lane] = month_key(seed, reps[rows[lane]], np.int64(0))  # int64, not a literal: one specialisation
-        start(month_keys, glob, actor, dyad, flags, work, awork, keys, tmp)
+        start(month_keys, glob, actor, dyad, flags, work, awork, keys, tmp, lanewise)
         month0 = first - first  # an int64 variable, not a literal 0: one specialisation of the callees
         _record(first, valid, month0, horizon, glob, dyad, awork, out_dyad, out_world, out_actor)
         reduce_month(month0, horizon, first, valid, glob, dyad, awork, n_bins, lo, hi, bins, sums, threshold, months,
@@ -152,7 +154,7 @@ def simulate_blocks(first_block, stop_block, lanes, seed, reps, glob0, actor0, d
                 if events:
                     apply_events(seed, rep, month, glob[:, lane], actor[:, :, lane], dyad[:, :, :, lane],
                                  ev_int, ev_hazard, eff_int, eff_float, fires[lane])
-            step(month_keys, glob, actor, dyad, flags, work, awork, keys, tmp)
+            step(month_keys, glob, actor, dyad, flags, work, awork, keys, tmp, lanewise)
             for i in range(n):
                 for j in range(n):
                     for lane in range(lanes):

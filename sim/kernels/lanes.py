@@ -13,9 +13,11 @@ def any_nonzero(values):
     return False
 
 
-@njit
-def by_lane(n, lanes):
-    """True if the O(N^3) terms run lane by lane, SIMD over rows of N actors (N larger
-    than two lane vectors: large rosters, 8 lanes), else across the lanes, SIMD over
-    the lane vector (small rosters, wide blocks). Both give the same numbers."""
-    return n > 2 * lanes
+def lanewise(n: int, lanes: int) -> int | None:
+    """The phases' ``lanewise`` argument for N actors in blocks of ``lanes``: 1, the O(N^3)
+    terms lane by lane, SIMD over rows of N actors (N larger than two lane vectors: large
+    rosters, 8 lanes), or None, across the lanes, SIMD over the lane vector (small rosters,
+    wide blocks). Chosen here, in Python, because numba drops the branch a value does not
+    take (``lanewise is not None``) when it compiles: each form compiles only where a run
+    uses it. Both give the same numbers."""
+    return 1 if n > 2 * lanes else None

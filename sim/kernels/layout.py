@@ -59,7 +59,7 @@ DYAD_FIELDS = STATE_FIELDS + DYAD_PARAMETERS
 
 # Work planes: the phases' scratch, then next_<state> for every state variable.
 # transposed: scratch of the O(N^3) terms (a plane read by columns, stored by rows, or
-# lane-major [lanes, N, N] for the lane-by-lane form, sim.kernels.lanes.by_lane)
+# lane-major [lanes, N, N] for the lane-by-lane form, sim.kernels.lanes.lanewise)
 SCRATCH_PLANES = ("threat", "shared_threat", "abandonment", "entrapment", "mean_opportunist", "mean_reliable",
                   "detected", "leaked", "transposed")
 NEXT_PLANES = tuple(f"next_{name}" for name in STATE_FIELDS)

@@ -5,6 +5,10 @@ order of ``sim.mechanisms.PHASES`` (and their start phases at month 0) with one 
 
     phase(glob, actor, dyad, flags, work, awork, keys, tmp)
 
+and, for the three with an O(N^3) term (threat, dilemma, balance), a last argument
+``lanewise`` (``sim.kernels.lanes.lanewise``): the form of that term, fixed per compiled
+specialisation, so a run compiles only the form its roster uses.
+
 Each reads the state of the previous month (after this month's events) and the work
 planes written by earlier phases of the same month (this month's support is the signal
 trust learns from and the supply dependency follows), and writes its own work planes.
@@ -37,12 +41,12 @@ _STATE_RULES = tuple((p.lo, p.hi, p.diagonal) for p in (parameter("relation", n)
 
 
 @njit_inline
-def start(month_keys, glob, actor, dyad, flags, work, awork, keys, tmp):
+def start(month_keys, glob, actor, dyad, flags, work, awork, keys, tmp, lanewise):
     """Month 0: the mechanisms' start phases (hidden types drawn with the keys of month 0),
     then the derived quantities of the initial state (threat, need) for the record."""
     fill_lane_keys(month_keys, keys)
     draw_types(glob, actor, dyad, flags, work, awork, keys, tmp)
-    assess_threats(glob, actor, dyad, flags, work, awork, keys, tmp)
+    assess_threats(glob, actor, dyad, flags, work, awork, keys, tmp, lanewise)
 
 
 @njit
@@ -60,22 +64,23 @@ def commit(dyad, work):
 
 
 @njit_inline
-def step(month_keys, glob, actor, dyad, flags, work, awork, keys, tmp):
+def step(month_keys, glob, actor, dyad, flags, work, awork, keys, tmp, lanewise):
     """Advance a block of replications (one per lane) by one month in place.
 
     ``month_keys[lanes]``: the lanes' random-number keys of the month
     (``sim.kernels.rng.month_key``); ``work`` [len(WORK_PLANES), N, N, lanes],
     ``awork`` [len(ACTOR_WORK), N, lanes], ``keys`` uint64 [N, N, lanes] and ``tmp``
-    [TMP_ROWS, lanes]: work space (layout in ``sim.kernels.layout``).
+    [TMP_ROWS, lanes]: work space (layout in ``sim.kernels.layout``); ``lanewise``: the
+    form of the O(N^3) terms (``sim.kernels.lanes.lanewise``).
     """
     fill_lane_keys(month_keys, keys)
     redraw_types(glob, actor, dyad, flags, work, awork, keys, tmp)
-    assess_threats(glob, actor, dyad, flags, work, awork, keys, tmp)
-    weigh_commitments(glob, actor, dyad, flags, work, awork, keys, tmp)
+    assess_threats(glob, actor, dyad, flags, work, awork, keys, tmp, lanewise)
+    weigh_commitments(glob, actor, dyad, flags, work, awork, keys, tmp, lanewise)
     decide_support(glob, actor, dyad, flags, work, awork, keys, tmp)
     detect_espionage(glob, actor, dyad, flags, work, awork, keys, tmp)
     update_trust(glob, actor, dyad, flags, work, awork, keys, tmp)
-    drift_to_balance(glob, actor, dyad, flags, work, awork, keys, tmp)
+    drift_to_balance(glob, actor, dyad, flags, work, awork, keys, tmp, lanewise)
     update_dependency(glob, actor, dyad, flags, work, awork, keys, tmp)
     update_alignment(glob, actor, dyad, flags, work, awork, keys, tmp)
     commit(dyad, work)

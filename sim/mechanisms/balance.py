@@ -19,7 +19,7 @@ import numpy as np
 
 from sim.kernels import layout as L
 from sim.kernels.jit import njit
-from sim.kernels.lanes import any_nonzero, by_lane
+from sim.kernels.lanes import any_nonzero
 from sim.mechanisms.spec import Mechanism, coefficient, state
 
 PARAMETERS = (
@@ -52,8 +52,8 @@ class Behaviour:
 
 
 @njit
-def drift_to_balance(glob, actor, dyad, flags, work, awork, keys, tmp):
-    """next_affinity[i, j] = f_ij + eta b_ij (the commit clips to [-1, 1])."""
+def drift_to_balance(glob, actor, dyad, flags, work, awork, keys, tmp, lanewise):
+    """next_affinity[i, j] = f_ij + eta b_ij (the commit clips to [-1, 1]). ``lanewise``: None, the O(N^3) term across the lanes, else lane by lane (``sim.kernels.lanes.lanewise``; a compile-time choice)."""
     lanes = glob.shape[1]
     n = dyad.shape[1]
     new_affinity, affinity = work[L.W_NEXT_AFFINITY], dyad[L.D_AFFINITY]
@@ -66,7 +66,7 @@ def drift_to_balance(glob, actor, dyad, flags, work, awork, keys, tmp):
     if not on:
         return
     rates, total, weight = glob[L.G_BALANCE_RATE], awork[L.AW_ROW_SCRATCH], awork[L.AW_ROW_WEIGHT]
-    if by_lane(n, lanes):
+    if lanewise is not None:
         _drift_by_lane(affinity, rates, new_affinity, work[L.W_TRANSPOSED], total, weight)
     else:
         _drift_across_lanes(affinity, rates, new_affinity, total, weight)

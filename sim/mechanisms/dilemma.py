@@ -18,7 +18,6 @@ import numpy as np
 
 from sim.kernels import layout as L
 from sim.kernels.jit import njit
-from sim.kernels.lanes import by_lane
 from sim.mechanisms.spec import Mechanism, actor
 from sim.mechanisms.threat import threats_by_target
 
@@ -47,8 +46,8 @@ class Behaviour:
 
 
 @njit
-def weigh_commitments(glob, actor, dyad, flags, work, awork, keys, tmp):
-    """Fill the abandonment and entrapment work planes."""
+def weigh_commitments(glob, actor, dyad, flags, work, awork, keys, tmp, lanewise):
+    """Fill the abandonment and entrapment work planes. ``lanewise``: None, the O(N^3) term across the lanes, else lane by lane (``sim.kernels.lanes.lanewise``; a compile-time choice)."""
     lanes = glob.shape[1]
     n = actor.shape[1]
     abandonment, entrapment = work[L.W_ABANDONMENT], work[L.W_ENTRAPMENT]
@@ -61,7 +60,7 @@ def weigh_commitments(glob, actor, dyad, flags, work, awork, keys, tmp):
                 entrapment[i, j, lane] = 0.0
                 if fear_entrapment and i != j:
                     entrapment[i, j, lane] = actor[L.A_ENTRAPMENT_AVERSION, i, lane] * intensity[j, lane]
-    if fear_abandonment and by_lane(n, lanes):
+    if fear_abandonment and lanewise is not None:
         _abandonment_by_lane(dyad, threat, abandonment, work[L.W_TRANSPOSED], awork[L.AW_ROW_SCRATCH])
     elif fear_abandonment:
         _abandonment_across_lanes(dyad, threat, abandonment, work[L.W_TRANSPOSED], awork[L.AW_ROW_SCRATCH])

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from sim.kernels import layout as L
 from sim.kernels.jit import njit
-from sim.kernels.lanes import by_lane
 from sim.mechanisms.spec import Mechanism, actor, coefficient, relation, world
 
 PARAMETERS = (
@@ -88,8 +87,9 @@ def threats_by_target(threat, plane):
 
 
 @njit
-def assess_threats(glob, actor, dyad, flags, work, awork, keys, tmp):
-    """Fill threat, shared_threat (work planes) and intensity, need (actor rows) per lane."""
+def assess_threats(glob, actor, dyad, flags, work, awork, keys, tmp, lanewise):
+    """Fill threat, shared_threat (work planes) and intensity, need (actor rows) per lane.
+    ``lanewise``: None, the O(N^3) term across the lanes, else lane by lane (``sim.kernels.lanes.lanewise``; a compile-time choice)."""
     lanes = glob.shape[1]
     n = actor.shape[1]
     conflict, threats = flags[L.M_CONFLICT] != 0, flags[L.M_THREAT] != 0
@@ -121,7 +121,7 @@ def assess_threats(glob, actor, dyad, flags, work, awork, keys, tmp):
             for j in range(n):
                 for lane in range(lanes):
                     shared[i, j, lane] = 0.0
-    elif by_lane(n, lanes):
+    elif lanewise is not None:
         _shared_by_lane(threat, shared, work[L.W_TRANSPOSED], awork[L.AW_ROW_SCRATCH])
     else:
         _shared_across_lanes(threat, shared, work[L.W_TRANSPOSED], awork[L.AW_ROW_SCRATCH])
