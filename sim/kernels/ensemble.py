@@ -99,7 +99,8 @@ def simulate(seed, reps, glob0, actor0, dyad0, flags, ev_int, ev_hazard, eff_int
     block_sums = np.zeros((n_blocks,) + sums.shape, dtype=np.int64)
     parallel_for(simulate_blocks, n_blocks, lanes, seed, reps, glob0, actor0, dyad0, flags, ev_int, ev_hazard,
                  eff_int, eff_float, horizon, out_dyad, out_world, out_actor, out_detections, out_fires, n_bins, lo,
-                 hi, bins, block_sums, threshold, months, pair, index, ruptured, final, lanewise(actor0.shape[2], lanes))
+                 hi, bins, block_sums, threshold, months, pair, index, ruptured, final,
+                 lanewise(actor0.shape[2], lanes))
     sums += block_sums.sum(axis=0)
 
 
@@ -141,7 +142,7 @@ def simulate_blocks(first_block, stop_block, lanes, seed, reps, glob0, actor0, d
         sums = block_sums[block]
         events = flags[L.M_EVENTS] != 0 and ev_int.shape[0] > 0
         for lane in range(lanes):
-            month_keys[lane] = month_key(seed, reps[rows[lane]], np.int64(0))  # int64, not a literal: one specialisation
+            month_keys[lane] = month_key(seed, reps[rows[lane]], np.int64(0))  # not a literal 0 (see month0)
         start(month_keys, glob, actor, dyad, flags, work, awork, keys, tmp, lanewise)
         month0 = first - first  # an int64 variable, not a literal 0: one specialisation of the callees
         _record(first, valid, month0, horizon, glob, dyad, awork, out_dyad, out_world, out_actor)

@@ -53,7 +53,8 @@ class Behaviour:
 
 @njit
 def drift_to_balance(glob, actor, dyad, flags, work, awork, keys, tmp, lanewise):
-    """next_affinity[i, j] = f_ij + eta b_ij (the commit clips to [-1, 1]). ``lanewise``: None, the O(N^3) term across the lanes, else lane by lane (``sim.kernels.lanes.lanewise``; a compile-time choice)."""
+    """next_affinity[i, j] = f_ij + eta b_ij (the commit clips to [-1, 1]); ``lanewise``: the
+    form of the O(N^3) term (``sim.kernels.lanes.lanewise``)."""
     lanes = glob.shape[1]
     n = dyad.shape[1]
     new_affinity, affinity = work[L.W_NEXT_AFFINITY], dyad[L.D_AFFINITY]

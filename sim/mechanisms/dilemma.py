@@ -47,7 +47,8 @@ class Behaviour:
 
 @njit
 def weigh_commitments(glob, actor, dyad, flags, work, awork, keys, tmp, lanewise):
-    """Fill the abandonment and entrapment work planes. ``lanewise``: None, the O(N^3) term across the lanes, else lane by lane (``sim.kernels.lanes.lanewise``; a compile-time choice)."""
+    """Fill the abandonment and entrapment work planes; ``lanewise``: the form of the O(N^3)
+    term (``sim.kernels.lanes.lanewise``)."""
     lanes = glob.shape[1]
     n = actor.shape[1]
     abandonment, entrapment = work[L.W_ABANDONMENT], work[L.W_ENTRAPMENT]

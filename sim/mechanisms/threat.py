@@ -88,8 +88,8 @@ def threats_by_target(threat, plane):
 
 @njit
 def assess_threats(glob, actor, dyad, flags, work, awork, keys, tmp, lanewise):
-    """Fill threat, shared_threat (work planes) and intensity, need (actor rows) per lane.
-    ``lanewise``: None, the O(N^3) term across the lanes, else lane by lane (``sim.kernels.lanes.lanewise``; a compile-time choice)."""
+    """Fill threat, shared_threat (work planes) and intensity, need (actor rows) per lane;
+    ``lanewise``: the form of the O(N^3) shared threat (``sim.kernels.lanes.lanewise``)."""
     lanes = glob.shape[1]
     n = actor.shape[1]
     conflict, threats = flags[L.M_CONFLICT] != 0, flags[L.M_THREAT] != 0
