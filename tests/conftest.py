@@ -33,7 +33,8 @@ if os.environ.get("CI"):
 
 
 # The cold-cache run of the command line (tests/test_cli.py): the xdist controller's warm-up
-# is this run, recorded (its exit code and stderr) in the file this variable names.
+# is this run, recorded (its exit code, stderr and the kernels it compiled) in the file this
+# variable names.
 COLD_RUN_RECORD = "ALLIANCE_SIM_TEST_COLD_RUN"
 COLD_RUN_ARGS = ("replications=3000", "batch_size=500", "horizon_months=6", "output.figures=false")
 COLD_RUN_ENV = {"ALLIANCE_SIM_PROGRESS_SECONDS": "0.01"}
@@ -58,7 +59,8 @@ def pytest_configure(config):
     folder = Path(tempfile.mkdtemp(prefix="alliance-sim-test-cold-run-"))
     cold = run_cli(list(COLD_RUN_ARGS), cwd=folder, env=COLD_RUN_ENV)
     record = folder / "record.json"
-    record.write_text(json.dumps({"returncode": cold.returncode, "stderr": cold.stderr}))
+    compiled = sorted(path.name for path in Path(_CACHE).glob("*/*/*.nbi"))  # the kernels it compiled
+    record.write_text(json.dumps({"returncode": cold.returncode, "stderr": cold.stderr, "compiled": compiled}))
     os.environ[COLD_RUN_RECORD] = str(record)
     warm = sim.load_config("baseline", ["replications=16", "horizon_months=2"])
     run_engine(compile_model(warm), np.arange(1), "mesa")
