@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 
 import sim
-from benchmarks._common import synthetic_config
 from sim.compile import compile_model, parameters
+from sim.history.forecast import forecast_config
+from sim.history.signed import signed_network
 from sim.kernels import layout
 
 
@@ -24,6 +25,16 @@ def _enumerated(config):
     return base, ranged
 
 
+def _signed_network_config(n: int):
+    """A forecast of a random signed network of ``n`` actors (10 % of the pairs tied), as
+    the historical networks are run: the ties are named relations, the rest defaults."""
+    rng = np.random.default_rng(n)
+    nodes = [f"C{k:03d}" for k in range(n)]
+    edges = [(nodes[a], nodes[b], 1 if rng.random() < 0.6 else -1)
+             for a in range(n) for b in range(a + 1, n) if rng.random() < 0.1]
+    return forecast_config(signed_network(nodes, edges), 12, 0, 4)
+
+
 CASES = {
     "baseline": lambda: sim.load_config("baseline"),
     "taiwan_drones": lambda: sim.load_config("taiwan_drones"),
@@ -31,7 +42,7 @@ CASES = {
     "named pairs": lambda: sim.load_config("baseline", ["relations.RUS.CHN.trust=[0.2,0.4]",
                                                         "relations.USA.TWN.support=0.3",
                                                         "relations.TWN.USA.trust=0.9"]),
-    "60 actors": lambda: synthetic_config(60),
+    "60 actors, signed ties": lambda: _signed_network_config(60),
 }
 
 
