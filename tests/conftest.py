@@ -45,7 +45,8 @@ def pytest_configure(config):
     them from the shared cache instead of compiling the same kernels side by side (each
     worker's cold compile cost ~20 s of CPU on a 2-core machine). The compiling run is the
     command line's first run on a cold cache, which tests/test_cli.py checks from its
-    record, then the Mesa engine's reductions. Tests of the cold path use caches of their own."""
+    record, then the Mesa engine's reductions. Other tests of the cold path use caches of their
+    own."""
     if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None) or not _CACHE:
         return
     import json
