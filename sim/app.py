@@ -169,8 +169,15 @@ def numeric_paths(node, prefix: str = "") -> list[str]:
 
 
 def _record_typed(hydra_dir: Path, typed: list[str]) -> None:
-    """Hydra's job records with the overrides as typed (Hydra saved the rewritten ones)."""
-    from omegaconf import OmegaConf
+    """Hydra's job records with the overrides as typed (Hydra saved the rewritten ones).
+
+    The record is rebuilt from Hydra's config in memory, never read back from its file:
+    jobs sharing a folder (two identical sweeps) rewrite that file at once, and Hydra's
+    own writes are not atomic, so a read can find it empty."""
+    import copy
+
+    from hydra.core.hydra_config import HydraConfig
+    from omegaconf import OmegaConf, read_write
 
     from sim.atomic import write_atomic
     from sim.config.job import record_typed
@@ -178,11 +185,11 @@ def _record_typed(hydra_dir: Path, typed: list[str]) -> None:
     if not hydra_dir.is_dir():
         return
     write_atomic(hydra_dir / "overrides.yaml", lambda tmp: OmegaConf.save(OmegaConf.create(typed), tmp))
-    path = hydra_dir / "hydra.yaml"
-    if path.is_file():
-        record = OmegaConf.load(path)
-        record_typed(record.hydra, typed)
-        write_atomic(path, lambda tmp: OmegaConf.save(record, tmp))
+    if (hydra_dir / "hydra.yaml").is_file():
+        record = copy.deepcopy(HydraConfig.instance().cfg)  # what Hydra saved as hydra.yaml
+        with read_write(record.hydra):
+            record_typed(record.hydra, typed)
+        write_atomic(hydra_dir / "hydra.yaml", lambda tmp: OmegaConf.save(record, tmp))
 
 
 def _sweep_task(cfg, config, hydra_cfg, typed: list[str]) -> None:

@@ -108,6 +108,29 @@ def test_two_identical_sweeps_in_one_folder_do_not_duplicate_work(tmp_path):
     assert table["point"].tolist() == list(range(n))
 
 
+def test_the_typed_record_is_not_read_back_from_a_file_another_job_is_rewriting(tmp_path):
+    """Jobs sharing a folder (the identical sweeps above) each have Hydra truncate and
+    rewrite ``.hydra/hydra.yaml``; the typed record is built from the job's own config."""
+    import yaml
+    from hydra.core.hydra_config import HydraConfig
+
+    from sim.app import _record_typed
+    from sim.config.compose import SHIPPED, _prepared
+
+    typed = ["replications=10", "world.war=0.5"]
+    records = tmp_path / ".hydra"
+    records.mkdir()
+    (records / "hydra.yaml").write_text("")  # the other job's rewrite, caught mid-way
+    HydraConfig.instance().set_config(_prepared(typed, multirun=False, source=SHIPPED)[2])
+    try:
+        _record_typed(records, typed)
+    finally:
+        HydraConfig.instance().cfg = None
+    record = yaml.safe_load((records / "hydra.yaml").read_text())["hydra"]
+    assert record["overrides"]["task"] == typed and record["job"]["override_dirname"] == "replications=10,world.war=0.5"
+    assert yaml.safe_load((records / "overrides.yaml").read_text()) == typed
+
+
 def test_a_finished_sweep_is_not_rewritten_as_incomplete(config, tmp_path):
     folder = tmp_path / "s"
     run_sweep(config, parse_sweep(SPEC), folder=folder)
