@@ -16,8 +16,8 @@ EXPECTED_ROWS = (
     "core throughput", "ensemble throughput", "ensemble vs core",  # 2
     "reference kernel", "core vs reference",  # the core against a tight kernel of its shape
     "small ensembles, batched", "small ensembles, one call each",  # calibration-sized ensembles
-    "calibration (quick budget), end to end", "calibration (quick): COW stage (balance rate)",
-    "calibration (quick): ABC-SMC stage", "calibration (quick): diagnostics figures",  # python -m sim.calibrate
+    "calibration (tiny budget), end to end", "calibration (tiny): COW stage (balance rate)",
+    "calibration (tiny): ABC-SMC stage", "calibration (tiny): diagnostics figures",  # python -m sim.calibrate
     "parallel efficiency",  # 3
     "scaling: replications", "scaling: horizon", "scaling: roster size", "balance share at N=50",  # 4
     "forecast_signed, N=40",  # the historical networks (quick: 40 actors)
