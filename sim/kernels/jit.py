@@ -17,6 +17,8 @@ whoever can write the cache folder can run code in the next process that reads i
   else (e.g. planted in ``/tmp``) is never used. If none is usable, caching is off
   (correct, slower); ``CACHE_REASON`` says why.
 - ``ALLIANCE_SIM_NO_CACHE=1`` disables caching.
+- Entries are saved one at a time under a lock on the cache folder
+  (``LockedIndexDataCacheFile``): processes compiling at once never share a data file.
 
 What importing this module changes in the process: it adds one cache locator to numba
 that claims only functions defined in the ``sim`` package (other libraries' kernels keep
@@ -40,6 +42,11 @@ from pathlib import Path
 
 import numba
 from numba.core import caching
+
+try:
+    import fcntl
+except ImportError:  # not POSIX
+    fcntl = None
 
 _PACKAGE = Path(__file__).resolve().parents[1]  # the ``sim`` package
 KERNEL_DIRS = (_PACKAGE / "kernels", _PACKAGE / "mechanisms")
@@ -138,6 +145,37 @@ class ProjectCacheLocator(caching.UserProvidedCacheLocator):
         return super(caching.UserProvidedCacheLocator, cls).from_function(py_func, py_file)
 
 
+class LockedIndexDataCacheFile(caching.IndexDataCacheFile):
+    """Numba's index and data files of one kernel, saved under a lock on ``CACHE_DIR``.
+
+    Numba saves an entry by reading the index, naming the data file by the first free
+    number, then writing both. Two processes compiling other signatures of one kernel at
+    once (a forecast's lane-by-lane form beside a run's) would both pick the same number:
+    one index entry is lost and its file may hold the other's machine code, which a later
+    run would call with arguments it was not compiled for. The lock makes those saves
+    one at a time (loads need none: a data file of a listed entry is only ever replaced,
+    atomically, by the same signature's)."""
+
+    def save(self, key, data):
+        if fcntl is None:  # no POSIX locks (Windows): numba's own, unlocked save
+            return super().save(key, data)
+        with open(os.path.join(CACHE_DIR, ".save.lock"), "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                return super().save(key, data)
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _lock_saves(dispatcher):
+    """Give a cached kernel of the project the locked save (``LockedIndexDataCacheFile``)."""
+    cache = getattr(dispatcher, "_cache", None)
+    if isinstance(getattr(cache, "_impl", None), caching.CacheImpl) and isinstance(cache._impl.locator,
+                                                                                   ProjectCacheLocator):
+        cache._cache_file.__class__ = LockedIndexDataCacheFile
+    return dispatcher
+
+
 if ProjectCacheLocator not in caching.CacheImpl._locator_classes:
     caching.CacheImpl._locator_classes.insert(0, ProjectCacheLocator)
 
@@ -151,12 +189,12 @@ JIT = dict(nogil=True, cache=CACHE_ENABLED, fastmath=False, error_model="numpy")
 
 def njit(func):
     """Compile a kernel with the project's flags (serial; ``parallel_for`` runs it on threads)."""
-    return numba.njit(**JIT)(func)
+    return _lock_saves(numba.njit(**JIT)(func))
 
 
 def njit_inline(func):
     """``njit`` inlined into its callers at numba's IR level (no library of its own)."""
-    return numba.njit(inline="always", **JIT)(func)
+    return _lock_saves(numba.njit(inline="always", **JIT)(func))
 
 
 def parallel_for(kernel, n_items: int, *args) -> None:
