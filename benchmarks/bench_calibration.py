@@ -3,10 +3,10 @@ process, timed from interpreter start to exit, against the target of issue 16 (a
 15 minutes on a 2-core machine).
 
 It writes into a temporary folder (``--out``) and to a temporary posterior file
-(``--posterior``), never to the shipped one. ``--quick``: the tiny budget (a smoke test
-of the harness, as the tests run the calibration; the figure is not the target's). Also reported: the stages' times that
-the calibration itself records (``calibration.json``: the COW stage, the ABC stage, the
-diagnostics).
+(``--posterior``), never to the shipped one. ``--quick``: the tiny budget, as the tests
+run the calibration (a smoke test of the harness; the figure is not the target's). Also
+reported: the stages' times that the calibration itself records (``calibration.json``:
+the COW stage, the ABC stage, the diagnostics).
 
     python -m benchmarks.bench_calibration [--quick]
 """
