@@ -33,6 +33,9 @@ def announce_compile() -> None:
     if _announced or not cache_is_cold():
         return
     _announced = True
+    from sim.kernels import prewarm
+
+    prewarm.start()
     note = "" if CACHE_ENABLED else " (the kernel cache is off, so every run compiles)"
     print(COMPILE_MESSAGE.replace(" (first run only)", note) if note else COMPILE_MESSAGE, file=sys.stderr, flush=True)
 

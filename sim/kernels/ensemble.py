@@ -11,7 +11,7 @@ split or lane position.
 import numpy as np
 from numba import get_num_threads
 
-from sim.kernels import layout as L
+from sim.kernels import layout as L, prewarm
 from sim.kernels.jit import njit, parallel_for
 from sim.kernels.lanes import lanewise
 from sim.kernels.reduce import reduce_month
@@ -92,6 +92,7 @@ def simulate(seed, reps, glob0, actor0, dyad0, flags, ev_int, ev_hazard, eff_int
     index[R, T+1], ruptured[R, P], final[R, P]), filled as the months run
     (``sim.kernels.reduce``); sums are added to.
     """
+    prewarm.start()  # a cold cache: a second process compiles the callees beside this one
     n_bins, lo, hi, bins, sums, threshold, months, pair, index, ruptured, final = reductions or _NO_REDUCTIONS
     # the bins' blocks are the core's (``sim.trajectories.Reductions``); else the width for this call
     lanes = bins.shape[3] if bins.shape[0] > 0 else block_width(reps.shape[0], actor0.shape[2], get_num_threads())

@@ -1,0 +1,91 @@
+"""A second process that compiles the kernels of a cold first run beside the first.
+
+Numba compiles within one process under one lock, so a cold run (``python -m sim``, a
+notebook's first ``simulate``) keeps one core busy for ~30 s while the other idles. When
+the cache is cold, ``start()`` launches ``python -m sim.kernels.prewarm``: it compiles the
+kernels listed in ``signatures.json`` into the same cache folder, in the reverse of the
+order the run compiles them, skipping ``ENTRY`` (the kernel the run itself compiles
+first). The run, typing ``ENTRY``, then loads every callee the helper has saved instead of
+compiling it. A cached kernel keeps the bitcode its callers link (numba's
+``serialize_using_object_code``), so the run's machine code, and its results, are the
+same either way; saves are locked (``sim.kernels.jit.LockedIndexDataCacheFile``).
+
+Only with caching on, on a cold cache, with two or more cores, and unless
+``ALLIANCE_SIM_NO_PREWARM=1``. The helper ends with the run that started it.
+``signatures.json`` is generated, never edited: ``python -m sim.signatures --write``
+compiles taiwan_drones in a fresh cache and records each kernel (first compiled first)
+with its signatures. A stale list costs speed only: a signature that no longer matches
+is compiled to no use, or skipped if numba cannot read it.
+"""
+
+from __future__ import annotations
+
+import atexit
+import importlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+SIGNATURES = Path(__file__).with_name("signatures.json")
+ENTRY = ("sim.kernels.ensemble", "simulate_blocks")
+_started = False
+
+
+def kernels() -> list[tuple[str, str, list[str]]]:
+    """(module, name, [signature as numba prints it]) in the order a run compiles them."""
+    return [tuple(row) for row in json.loads(SIGNATURES.read_text())]
+
+
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def start() -> subprocess.Popen | None:
+    """Launch the helper once per process if this process is about to compile (see module doc)."""
+    global _started
+    from sim.kernels.jit import CACHE_DIR, CACHE_ENABLED, cache_is_cold
+
+    if _started or not CACHE_ENABLED or os.environ.get("ALLIANCE_SIM_NO_PREWARM") == "1" or _cores() < 2 \
+            or not cache_is_cold():
+        return None
+    _started = True
+    helper = subprocess.Popen([sys.executable, "-m", "sim.kernels.prewarm", CACHE_DIR], stdin=subprocess.DEVNULL,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    atexit.register(_stop, helper)
+    return helper
+
+
+def _stop(helper: subprocess.Popen) -> None:
+    if helper.poll() is None:
+        helper.terminate()
+        helper.wait()
+
+
+def compile_listed(cache_dir: str) -> int:
+    """Compile every listed kernel but ``ENTRY``, last first; the number compiled. Does
+    nothing unless this process resolves the same cache folder as the run."""
+    from numba.core import types
+
+    from sim.kernels.jit import CACHE_DIR
+
+    if CACHE_DIR != cache_dir:
+        return 0
+    names = {name: getattr(types, name) for name in dir(types)}
+    done = 0
+    for module, name, signatures in reversed(kernels()):
+        if (module, name) == ENTRY:
+            continue
+        kernel = getattr(importlib.import_module(module), name, None)
+        for text in signatures if kernel is not None else ():
+            try:
+                kernel.compile(eval(text, names))  # our own file, read in numba's types only
+            except Exception:  # noqa: BLE001 - a stale entry costs speed only (module doc)
+                continue
+            done += 1
+    return done
+
+
+if __name__ == "__main__":
+    compile_listed(sys.argv[1])
