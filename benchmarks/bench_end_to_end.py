@@ -12,9 +12,12 @@ run compiles (cold), later ones load (warm). Checks of the cache guarantees:
 * with no writable cache folder anywhere (a read-only install) the command still runs,
   with caching off and nothing written next to the sources.
 
+The cold run is also timed with one compiling process (``ALLIANCE_SIM_NO_PREWARM=1``,
+a fresh cache of its own): what ``sim.kernels.prewarm``'s second process saves.
+
 ``--quick``: tiny sweep, the inherited cache (the test session's, or the user's) instead
-of a fresh one (its first run is also the warm one), no read-only run (it compiles
-everything once more).
+of a fresh one (its first run is also the warm one if it compiled nothing), no read-only
+run (it compiles everything once more).
 """
 
 from __future__ import annotations
@@ -85,7 +88,7 @@ def run(quick: bool = False) -> list[Row]:
         if quick:
             env: dict[str, str | None] = {}
         else:
-            env = {"ALLIANCE_SIM_CACHE_DIR": str(tmp / "jit-cache"), "NUMBA_CACHE_DIR": None}
+            env = {"ALLIANCE_SIM_CACHE_DIR": str(tmp / "jit-cache"), "NUMBA_CACHE_DIR": None, "ALLIANCE_SIM_NO_PREWARM": None}
         cache = Path(jit_cache_dir(env) or tmp / "no-cache")
 
         def sim_run(args: list[str], tag: str, compiles: dict | None = None) -> float:
@@ -95,10 +98,14 @@ def run(quick: bool = False) -> list[Row]:
         compiles: dict[str, float] = {}
         cold = sim_run(MAIN, "cold", compiles)
         beside_sources = _source_cache_files() - beside_sources
-        # quick: the inherited cache is warm already, so the first run is the warm one
-        warm_runs = [cold] if quick else [sim_run(MAIN, f"warm{k}") for k in range(3)]
+        alone = None
+        if not quick:  # the same cold run with one compiling process (sim.kernels.prewarm off)
+            alone_env = {**env, "ALLIANCE_SIM_CACHE_DIR": str(tmp / "jit-cache-alone"), "ALLIANCE_SIM_NO_PREWARM": "1"}
+            alone = timed_cli([*MAIN, f"hydra.run.dir={tmp / 'cold-alone'}"], env=alone_env, cwd=tmp)[0]
+        # quick, on an inherited cache that was warm already (nothing compiled): that run is the warm one
+        warm_runs = [cold] if quick and not compiles else [sim_run(MAIN, f"warm{k}") for k in range(1 if quick else 3)]
         warm = statistics.median(warm_runs)
-        figures = sorted(p.name for p in (tmp / ("cold" if quick else "warm0") / "figures").glob("*.png"))
+        figures = sorted(p.name for p in (tmp / ("cold" if warm_runs == [cold] else "warm0") / "figures").glob("*.png"))
         before = _cache_files(cache)
         other = sim_run(OTHER, "other")
         added = set(_cache_files(cache)) - set(before)
@@ -118,8 +125,13 @@ def run(quick: bool = False) -> list[Row]:
                 note=("quick: inherited cache, may be warm" if quick else
                       "fresh empty cache folder (fresh clone): compiles every kernel")
                 + f"; {len(beside_sources)} cache files written next to the sources"),
+            *([Row("taiwan_drones, cold, one compiling process", alone, "s",
+                   note=f"ALLIANCE_SIM_NO_PREWARM=1, a fresh cache of its own, run just after: the prewarm helper's "
+                        f"second process saved {alone - cold:.1f} s ({cold / alone:.2f}× the time)")]
+              if alone is not None else []),
             Row("compile time per kernel (cold)", sum(v for k, v in top if k.endswith(".simulate_blocks")), "s CPU",
-                note="inclusive of the kernels each calls: " + ", ".join(
+                note="in the run's process (the prewarm helper compiles others beside it), inclusive of the "
+                     "kernels each calls: " + ", ".join(
                     f"{k.removeprefix('sim.')} {v:.1f}" for k, v in top[:8]) if top else "nothing compiled (warm)"),
             Row("taiwan_drones, warm JIT cache", warm, "s", "≤ 2 s", warm <= 2.0,
                 note=f"median of {len(warm_runs)} ({', '.join(f'{t:.2f}' for t in warm_runs)}); 1,000 reps, "

@@ -72,7 +72,7 @@ def compile_listed(cache_dir: str) -> int:
 
     if CACHE_DIR != cache_dir:
         return 0
-    names = {name: getattr(types, name) for name in dir(types)}
+    names = {"__builtins__": {}, **{name: getattr(types, name) for name in dir(types)}}
     done = 0
     for module, name, signatures in reversed(kernels()):
         if (module, name) == ENTRY:
@@ -80,7 +80,7 @@ def compile_listed(cache_dir: str) -> int:
         kernel = getattr(importlib.import_module(module), name, None)
         for text in signatures if kernel is not None else ():
             try:
-                kernel.compile(eval(text, names))  # our own file, read in numba's types only
+                kernel.compile(eval(text, names))  # the package's own file, numba's type names only
             except Exception:  # noqa: BLE001 - a stale entry costs speed only (module doc)
                 continue
             done += 1
