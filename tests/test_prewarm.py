@@ -46,7 +46,7 @@ def test_the_list_puts_callees_before_their_callers():
                                                                              "reduce_month", "commit"))
 
 
-@pytest.mark.parametrize("reason", ["switched off", "warm cache", "other cache folder"])
+@pytest.mark.parametrize("reason", ["switched off", "warm cache", "other cache folder", "another helper at work"])
 def test_no_helper_where_it_cannot_help(reason, monkeypatch):
     monkeypatch.setattr(prewarm, "_started", False)
     started = []
@@ -57,6 +57,12 @@ def test_no_helper_where_it_cannot_help(reason, monkeypatch):
         monkeypatch.setenv("ALLIANCE_SIM_NO_PREWARM", "1")
     if reason == "other cache folder":
         assert prewarm.compile_listed(str(ROOT / "not-the-cache")) == 0
+    elif reason == "another helper at work":
+        import fcntl
+
+        with open(os.path.join(jit.CACHE_DIR, ".prewarm.lock"), "a") as held:
+            fcntl.flock(held, fcntl.LOCK_EX)
+            assert prewarm.compile_listed(jit.CACHE_DIR) == 0
     else:
         assert prewarm.start() is None and not started
 

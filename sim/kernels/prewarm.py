@@ -65,13 +65,20 @@ def _stop(helper: subprocess.Popen) -> None:
 
 def compile_listed(cache_dir: str) -> int:
     """Compile every listed kernel but ``ENTRY``, last first; the number compiled. Does
-    nothing unless this process resolves the same cache folder as the run."""
+    nothing unless this process resolves the same cache folder as the run, or while
+    another helper works on it (parallel jobs on one cold cache start one each)."""
     from numba.core import types
 
-    from sim.kernels.jit import CACHE_DIR
+    from sim.kernels.jit import CACHE_DIR, fcntl
 
     if CACHE_DIR != cache_dir:
         return 0
+    lock = open(os.path.join(CACHE_DIR, ".prewarm.lock"), "a")  # noqa: SIM115 - held while this function runs
+    if fcntl is not None:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # another run's helper (parallel jobs on one cold cache) is at it
+            return 0
     names = {"__builtins__": {}, **{name: getattr(types, name) for name in dir(types)}}
     done = 0
     for module, name, signatures in reversed(kernels()):
