@@ -4,8 +4,8 @@ Numba compiles within one process under one lock, so a cold run (``python -m sim
 notebook's first ``simulate``) keeps one core busy for ~30 s while the other idles. When
 the cache is cold, ``start()`` launches ``python -m sim.kernels.prewarm``: it compiles the
 kernels listed in ``signatures.json`` into the same cache folder, in the reverse of the
-order the run compiles them, skipping ``ENTRY`` (the kernel the run itself compiles
-first). The run, typing ``ENTRY``, then loads every callee the helper has saved instead of
+order the run compiles them, skipping ``ENTRY`` (the kernel whose typing makes the run
+compile the others). The run, typing ``ENTRY``, then loads every callee the helper has saved instead of
 compiling it. A cached kernel keeps the bitcode its callers link (numba's
 ``serialize_using_object_code``), so the run's machine code, and its results, are the
 same either way; saves are locked (``sim.kernels.jit.LockedIndexDataCacheFile``).
@@ -51,8 +51,11 @@ def start() -> subprocess.Popen | None:
             or not cache_is_cold():
         return None
     _started = True
-    helper = subprocess.Popen([sys.executable, "-m", "sim.kernels.prewarm", CACHE_DIR], stdin=subprocess.DEVNULL,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        helper = subprocess.Popen([sys.executable, "-m", "sim.kernels.prewarm", CACHE_DIR], stdin=subprocess.DEVNULL,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    except OSError:  # no interpreter to start (an embedded Python): the run compiles alone
+        return None
     atexit.register(_stop, helper)
     return helper
 
