@@ -45,9 +45,14 @@ def pytest_configure(config):
     them from the shared cache instead of compiling the same kernels side by side (each
     worker's cold compile cost ~20 s of CPU on a 2-core machine). The compiling run is the
     command line's first run on a cold cache, which tests/test_cli.py checks from its
-    record, then the Mesa engine's reductions. Other tests of the cold path use caches of their
-    own."""
-    if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None) or not _CACHE:
+    record, then the Mesa engine's reductions. Into the session's own cache, or into one set
+    beforehand while it is still cold (CI's fresh folder). Other tests of the cold path use
+    caches of their own."""
+    if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None):
+        return
+    from sim.kernels.jit import cache_is_cold
+
+    if not _CACHE and not cache_is_cold():  # a cache set beforehand (CI's fresh one is cold) already holds kernels
         return
     import json
 
@@ -60,7 +65,7 @@ def pytest_configure(config):
     folder = Path(tempfile.mkdtemp(prefix="alliance-sim-test-cold-run-"))
     cold = run_cli(list(COLD_RUN_ARGS), cwd=folder, env=COLD_RUN_ENV)
     record = folder / "record.json"
-    compiled = sorted(path.name for path in Path(_CACHE).glob("*/*/*.nbi"))  # the kernels it compiled
+    compiled = sorted(path.name for path in Path(os.environ["NUMBA_CACHE_DIR"]).glob("*/*/*.nbi"))  # the kernels it compiled
     record.write_text(json.dumps({"returncode": cold.returncode, "stderr": cold.stderr, "compiled": compiled}))
     os.environ[COLD_RUN_RECORD] = str(record)
     warm = sim.load_config("baseline", ["replications=16", "horizon_months=2"])

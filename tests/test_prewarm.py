@@ -34,7 +34,7 @@ def test_the_list_names_every_kernel_the_cold_run_compiled():
     that no longer exists. (A callee's changed signature costs speed only: the helper
     compiles it to no use; ``bench_end_to_end`` shows the cold run with and without it.)"""
     if not os.environ.get(COLD_RUN_RECORD):
-        pytest.skip("the cold run is recorded by the xdist controller's warm-up (run with -n 1 or more)")
+        pytest.skip("the cold run is recorded by the xdist controller's warm-up (-n 1 or more, a cold cache)")
     compiled = {name.rsplit("-", 1)[0] for name in json.loads(Path(os.environ[COLD_RUN_RECORD]).read_text())["compiled"]}
     listed = {f"{module.rsplit('.', 1)[1]}.{name}" for module, name, _signatures in prewarm.kernels()}
     assert listed == compiled, STALE
