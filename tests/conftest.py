@@ -50,7 +50,7 @@ def pytest_configure(config):
     caches of their own."""
     if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None):
         return
-    from sim.kernels.jit import cache_is_cold
+    from sim.kernels.jit import CACHE_DIR, cache_is_cold
 
     if not _CACHE and not cache_is_cold():  # a cache set beforehand (CI's fresh one is cold) already holds kernels
         return
@@ -65,7 +65,7 @@ def pytest_configure(config):
     folder = Path(tempfile.mkdtemp(prefix="alliance-sim-test-cold-run-"))
     cold = run_cli(list(COLD_RUN_ARGS), cwd=folder, env=COLD_RUN_ENV)
     record = folder / "record.json"
-    compiled = sorted(path.name for path in Path(os.environ["NUMBA_CACHE_DIR"]).glob("*/*/*.nbi"))  # the kernels it compiled
+    compiled = sorted(path.name for path in Path(CACHE_DIR).glob("*/*.nbi"))  # the kernels it compiled
     record.write_text(json.dumps({"returncode": cold.returncode, "stderr": cold.stderr, "compiled": compiled}))
     os.environ[COLD_RUN_RECORD] = str(record)
     warm = sim.load_config("baseline", ["replications=16", "horizon_months=2"])
