@@ -64,5 +64,6 @@ def _write() -> None:
 
 if __name__ == "__main__":
     if sys.argv[1:] != ["--write"]:
-        sys.exit("usage: python -m sim.signatures --write")
+        print("usage: python -m sim.signatures --write", file=sys.stderr)
+        sys.exit(2)
     _write()

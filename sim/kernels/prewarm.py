@@ -5,10 +5,10 @@ notebook's first ``simulate``) keeps one core busy for ~30 s while the other idl
 the cache is cold, ``start()`` launches ``python -m sim.kernels.prewarm``: it compiles the
 kernels listed in ``signatures.json`` into the same cache folder, in the reverse of the
 order the run compiles them, skipping ``ENTRY`` (the kernel whose typing makes the run
-compile the others). The run, typing ``ENTRY``, then loads every callee the helper has saved instead of
-compiling it. A cached kernel keeps the bitcode its callers link (numba's
-``serialize_using_object_code``), so the run's machine code, and its results, are the
-same either way; saves are locked (``sim.kernels.jit.LockedIndexDataCacheFile``).
+compile the others). The run, typing ``ENTRY``, then loads every callee the helper has
+saved instead of compiling it. A cached kernel keeps the bitcode its callers link
+(numba's ``serialize_using_object_code``), so the run's machine code, and its results,
+are the same either way; saves are locked (``sim.kernels.jit.LockedIndexDataCacheFile``).
 
 Only with caching on, on a cold cache, with two or more cores, and unless
 ``ALLIANCE_SIM_NO_PREWARM=1``. The helper ends with the run that started it.
@@ -98,4 +98,8 @@ def compile_listed(cache_dir: str) -> int:
 
 
 if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        print("usage: python -m sim.kernels.prewarm CACHE_DIR (started by a cold run; see the module doc)",
+              file=sys.stderr)
+        sys.exit(2)
     compile_listed(sys.argv[1])
