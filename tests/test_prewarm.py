@@ -48,7 +48,7 @@ def test_the_list_puts_callees_before_their_callers():
 
 @pytest.mark.parametrize("reason", ["switched off", "warm cache", "other cache folder", "another helper at work"])
 def test_no_helper_where_it_cannot_help(reason, monkeypatch):
-    monkeypatch.setattr(prewarm, "_started", False)
+    monkeypatch.setattr(prewarm, "_decided", False)
     started = []
     monkeypatch.setattr(prewarm.subprocess, "Popen", lambda *a, **k: started.append(a))
     monkeypatch.setattr(jit, "cache_is_cold", lambda: reason != "warm cache")
@@ -65,10 +65,13 @@ def test_no_helper_where_it_cannot_help(reason, monkeypatch):
             assert prewarm.compile_listed(jit.CACHE_DIR) == 0
     else:
         assert prewarm.start() is None and not started
+        looked = []  # decided at the first call: later calls (a sweep's batches) do not look again
+        monkeypatch.setattr(jit, "cache_is_cold", lambda: looked.append(1) or True)
+        assert prewarm.start() is None and not started and not looked
 
 
 def test_a_cold_cache_on_two_cores_starts_one_helper_for_this_cache(monkeypatch):
-    monkeypatch.setattr(prewarm, "_started", False)
+    monkeypatch.setattr(prewarm, "_decided", False)
     monkeypatch.delenv("ALLIANCE_SIM_NO_PREWARM", raising=False)
     monkeypatch.setattr(jit, "cache_is_cold", lambda: True)
     monkeypatch.setattr(prewarm, "_cores", lambda: 2)
@@ -84,6 +87,6 @@ def test_a_cold_cache_on_two_cores_starts_one_helper_for_this_cache(monkeypatch)
     monkeypatch.setattr(prewarm.subprocess, "Popen", Helper)
     assert isinstance(prewarm.start(), Helper) and prewarm.start() is None  # once per process
     assert launched == [[sys.executable, "-m", "sim.kernels.prewarm", jit.CACHE_DIR]]
-    monkeypatch.setattr(prewarm, "_started", False)
+    monkeypatch.setattr(prewarm, "_decided", False)
     monkeypatch.setattr(prewarm, "_cores", lambda: 1)
     assert prewarm.start() is None and len(launched) == 1  # one core: it would only compete

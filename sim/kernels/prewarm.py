@@ -30,7 +30,7 @@ from pathlib import Path
 
 SIGNATURES = Path(__file__).with_name("signatures.json")
 ENTRY = ("sim.kernels.ensemble", "simulate_blocks")
-_started = False
+_decided = False  # start() has looked, in this process
 
 
 def kernels() -> list[tuple[str, str, list[str]]]:
@@ -43,14 +43,16 @@ def _cores() -> int:
 
 
 def start() -> subprocess.Popen | None:
-    """Launch the helper once per process if this process is about to compile (see module doc)."""
-    global _started
+    """Launch the helper if this process is about to compile (see module doc). Decided at
+    the first call of a process: later calls (every batch of a sweep) return at once."""
+    global _decided
     from sim.kernels.jit import CACHE_DIR, CACHE_ENABLED, cache_is_cold
 
-    if _started or not CACHE_ENABLED or os.environ.get("ALLIANCE_SIM_NO_PREWARM") == "1" or _cores() < 2 \
-            or not cache_is_cold():
+    if _decided:
         return None
-    _started = True
+    _decided = True
+    if not CACHE_ENABLED or os.environ.get("ALLIANCE_SIM_NO_PREWARM") == "1" or _cores() < 2 or not cache_is_cold():
+        return None
     try:
         helper = subprocess.Popen([sys.executable, "-m", "sim.kernels.prewarm", CACHE_DIR], stdin=subprocess.DEVNULL,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
