@@ -46,6 +46,18 @@ def test_the_list_puts_callees_before_their_callers():
                                                                              "reduce_month", "commit"))
 
 
+def test_the_helper_meets_the_run_in_the_middle_and_saves_the_later_kernels_for_last():
+    """The run compiles ENTRY's callees first to last, then ENTRY's own module, then the
+    kernels it calls afterwards: the helper takes the callees from the last back, then the
+    later kernels in the run's order, and never ENTRY."""
+    listed = [("m", name, [f"sig-{name}"]) for name in ("a", "b", "c")] + [(*prewarm.ENTRY, ["sig"])] + \
+        [("m", name, [f"sig-{name}"]) for name in ("x", "y")]
+    assert [name for _m, name, _s in prewarm.helper_order(listed)] == ["c", "b", "a", "x", "y"]
+    shipped = prewarm.helper_order(prewarm.kernels())
+    assert len(shipped) == len(prewarm.kernels()) - 1 and tuple(shipped[0][:2]) != prewarm.ENTRY
+    assert all(tuple(row[:2]) != prewarm.ENTRY for row in shipped)
+
+
 @pytest.mark.parametrize("reason", ["switched off", "warm cache", "other cache folder", "another helper at work"])
 def test_no_helper_where_it_cannot_help(reason, monkeypatch):
     monkeypatch.setattr(prewarm, "_decided", False)

@@ -3,10 +3,11 @@
 Numba compiles within one process under one lock, so a cold run (``python -m sim``, a
 notebook's first ``simulate``) keeps one core busy for ~30 s while the other idles. When
 the cache is cold, ``start()`` launches ``python -m sim.kernels.prewarm``: it compiles the
-kernels listed in ``signatures.json`` into the same cache folder, in the reverse of the
-order the run compiles them, skipping ``ENTRY`` (the kernel whose typing makes the run
-compile the others). The run, typing ``ENTRY``, then loads every callee the helper has
-saved instead of compiling it. A cached kernel keeps the bitcode its callers link
+kernels listed in ``signatures.json`` into the same cache folder (``helper_order``: first
+``ENTRY``'s callees, last first, so that the two processes meet in the middle; then the
+kernels the run calls after ``ENTRY``, which it needs only once ``ENTRY``'s own module is
+built). ``ENTRY`` is the kernel whose typing makes the run compile the others; the run,
+typing it, loads every callee the helper has saved instead of compiling it. A cached kernel keeps the bitcode its callers link
 (numba's ``serialize_using_object_code``), so the run's machine code, and its results,
 are the same either way; saves are locked (``sim.kernels.jit.LockedIndexDataCacheFile``).
 
@@ -36,6 +37,18 @@ _decided = False  # start() has looked, in this process
 def kernels() -> list[tuple[str, str, list[str]]]:
     """(module, name, [signature as numba prints it]) in the order a run compiles them."""
     return [tuple(row) for row in json.loads(SIGNATURES.read_text())]
+
+
+def helper_order(listed: list[tuple[str, str, list[str]]]) -> list[tuple[str, str, list[str]]]:
+    """The helper's order of the run's kernels (``kernels()``, first compiled first), without
+    ``ENTRY``: the ones compiled before it, last first, then the ones after it, in order.
+
+    Typing ``ENTRY``, the run compiles its callees first to last; the helper, working back
+    from the last, saves the run each one it reaches first. The kernels called after
+    ``ENTRY`` wait until ``ENTRY``'s own module is built (~8 s of one core), long enough
+    for the helper to reach them once the callees are done."""
+    at = [(module, name) for module, name, _signatures in listed].index(ENTRY)
+    return listed[at - 1::-1] + listed[at + 1:] if at else listed[1:]
 
 
 def _cores() -> int:
@@ -69,7 +82,7 @@ def _stop(helper: subprocess.Popen) -> None:
 
 
 def compile_listed(cache_dir: str) -> int:
-    """Compile every listed kernel but ``ENTRY``, last first; the number compiled. Does
+    """Compile every listed kernel but ``ENTRY``, in ``helper_order``; the number compiled. Does
     nothing unless this process resolves the same cache folder as the run, or while
     another helper works on it (parallel jobs on one cold cache start one each)."""
     from numba.core import types
@@ -86,9 +99,7 @@ def compile_listed(cache_dir: str) -> int:
             return 0
     names = {"__builtins__": {}, **{name: getattr(types, name) for name in dir(types)}}
     done = 0
-    for module, name, signatures in reversed(kernels()):
-        if (module, name) == ENTRY:
-            continue
+    for module, name, signatures in helper_order(kernels()):
         kernel = getattr(importlib.import_module(module), name, None)
         for text in signatures if kernel is not None else ():
             try:
