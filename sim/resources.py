@@ -91,6 +91,14 @@ def _per_replication_output(horizon: int, n: int, n_events: int) -> int:
     return sum(getattr(one, f).nbytes for f in ("reps", *Trajectories.ARRAYS))
 
 
+def _per_replication_horizon(horizon: int, n: int, n_events: int) -> int:
+    """Bytes of one replication's rows of ``sim.engines.numba_core.horizon_buffers`` (a
+    batched sweep's core output): the state at the horizon, the outcome pair's index every
+    month, every pair's first rupture month and final index."""
+    pairs = n * (n - 1) // 2
+    return _per_replication_output(0, n, n_events) + _FLOAT * (horizon + 1 + 2 * pairs)
+
+
 def _parameter_row(n: int) -> int:
     """Bytes of one replication's parameter arrays (glob, actor, dyad: ``kernels.layout``)."""
     from sim.kernels import layout
@@ -159,7 +167,7 @@ def estimate_sweep(config, spec) -> Estimate:
         + 3 * points * columns * _FLOAT  # chunks read back, concatenated, the merged table
         + rows * _parameter_row(n)  # the base draw
         + 2 * chunk_rows * _parameter_row(n)  # stacked rows of a chunk and one batch's slice
-        + batch * _per_replication_output(config.horizon_months, n, len(config.events))
+        + batch * _per_replication_horizon(config.horizon_months, n, len(config.events))
         + chunk_rows * 8 * _FLOAT  # final state, rupture and hold per row
     )
     return Estimate(int(peak))

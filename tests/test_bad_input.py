@@ -276,6 +276,22 @@ def test_resource_limits_are_overridable(cwd, capsys, monkeypatch):
     _refused(["-m", "seed=1,2,3,4"], cwd, capsys, "--multirun: 4 jobs; allowed: at most 3")
 
 
+def test_sweep_memory_estimate_counts_the_buffers_its_core_fills():
+    """A batched sweep's core records the horizon alone (``horizon_buffers``): the estimate
+    counts those buffers' bytes per replication, so a long horizon costs a sweep little."""
+    from sim.compile import compile_model
+    from sim.engines.numba_core import horizon_buffers
+    from sim.resources import _per_replication_horizon
+
+    for overrides in (["horizon_months=24"], ["horizon_months=600", "scenario=taiwan_drones"]):
+        config = sim.load_config("baseline", overrides)
+        model = compile_model(config)
+        state, red = horizon_buffers(model, 10)
+        real = sum(getattr(state, f).nbytes for f in ("reps", *state.ARRAYS)) + sum(
+            getattr(red, f).nbytes for f in ("index", "ruptured", "final", "bins", "sums"))
+        assert _per_replication_horizon(config.horizon_months, len(config.actors), len(config.events)) * 10 == real
+
+
 def test_memory_estimate_follows_the_recorded_arrays():
     """The estimate grows with the real array shapes: months, replications, sampled trajectories."""
     from sim.resources import estimate_run

@@ -71,6 +71,37 @@ def test_point_equals_single_run(config, tmp_path):
         assert row["n_replications"] == 40 and pd.isna(row["error"])
 
 
+def test_point_outcomes_equal_those_of_the_whole_trajectories(config, tmp_path):
+    """The sweep's core records the horizon alone and tracks the pair's rupture as it runs;
+    every outcome column equals, bit for bit, what the whole recorded trajectories of the
+    same point give (pair index every month, first rupture, horizon state)."""
+    from sim.compile import compile_model
+    from sim.engines.numba_core import run_draw
+    from sim.kernels.reduce import pair_index
+    from sim.outcomes import median_rupture_month, rupture_month
+
+    out = run_sweep(config, _spec("lhs", points=3), folder=tmp_path / "s")
+    for _, row in out.table.iterrows():
+        point = sim.load_config("baseline", ["replications=40", *SHORT, f"{CI_PATH}={row[CI_PATH]!r}",
+                                             f"dynamics.w_trust={row['dynamics.w_trust']!r}"])
+        model = compile_model(point)
+        traj = run_draw(model, model.draw(np.arange(40, dtype=np.int64)))
+        a, b = (model.roster.index(code) for code in point.outcome.pair)
+        index = np.empty(traj.dyad.shape[:2])
+        pair_index(traj.dyad, a, b, index)
+        at = rupture_month(index, point.outcome.rupture_threshold, point.outcome.rupture_months)
+        trust, support = traj.variable("trust")[:, -1], traj.variable("support")[:, -1]
+        A, B = point.outcome.pair
+        assert row["p_hold"] == (at == -1).mean() and row["index_median"] == np.median(index[:, -1])
+        assert row["index_q95"] == np.quantile(index[:, -1], 0.95)
+        expected = median_rupture_month(at)
+        assert (np.isnan(row["median_rupture_month"]) if expected is None else row["median_rupture_month"] == expected)
+        assert [row[f"final_trust.{B}.{A}"], row[f"final_trust.{A}.{B}"], row[f"final_support.{A}.{B}"],
+                row[f"final_support.{B}.{A}"]] == [np.median(trust[:, b, a]), np.median(trust[:, a, b]),
+                                                   np.median(support[:, a, b]), np.median(support[:, b, a])]
+    assert 0 < out.table["p_hold"].mean() < 1  # the points are not all alike (the check has something to compare)
+
+
 def test_results_do_not_depend_on_chunking(config, tmp_path):
     spec = _spec("lhs", points=6)
     big = run_sweep(config, spec, folder=tmp_path / "big").table

@@ -23,9 +23,8 @@ from sim.config.messages import from_validation_error
 from sim.config.schema import Actor, Dynamics, Relation, SimConfig, World
 from sim.config.targets import Target
 from sim.errors import ConfigError
-from sim.kernels.reduce import pair_index
-from sim.outcomes import holds, median_rupture_month, rupture_month, wilson_interval
-from sim.trajectories import Trajectories
+from sim.outcomes import holds, median_rupture_month, wilson_interval
+from sim.trajectories import Reductions, Trajectories
 
 
 def outcome_columns(pair: tuple[str, str]) -> list[str]:
@@ -87,7 +86,7 @@ class PointEvaluator:
     targets: list[Target]
     base: Draw
     dump: dict
-    buffer: Trajectories | None = field(default=None, repr=False)
+    buffers: tuple[Trajectories, Reductions] | None = field(default=None, repr=False)
 
     @classmethod
     def build(cls, config: SimConfig, paths: list[str], targets: list[Target]) -> PointEvaluator:
@@ -164,7 +163,9 @@ class PointEvaluator:
         return Draw(np.tile(self.base.reps, n_pts), glob, actor, dyad, {})
 
     def _simulate(self, values: np.ndarray, batch_size: int) -> list[dict]:
-        from sim.engines.numba_core import run_draw
+        """The points' outcomes: the core records the horizon's state alone and tracks the
+        outcome pair's rupture as it runs (``horizon_buffers``, as the calibration does)."""
+        from sim.engines.numba_core import horizon_buffers, run_draw
 
         cfg, roster = self.config, self.model.roster
         a, b = (roster.index(code) for code in cfg.outcome.pair)
@@ -172,20 +173,19 @@ class PointEvaluator:
         total = draw.reps.shape[0]
         final = np.empty((total, 5))  # index, trust b->a, trust a->b, support a->b, support b->a
         ruptured = np.empty(total, dtype=np.int64)
-        held = np.empty(total, dtype=bool)
         for start in range(0, total, batch_size):
             rows = slice(start, min(total, start + batch_size))
             part = Draw(draw.reps[rows], draw.glob[rows], draw.actor[rows], draw.dyad[rows], {})
-            traj = run_draw(self.model, part, self.buffer)
-            if self.buffer is None or traj.dyad.shape[0] > self.buffer.dyad.shape[0]:
-                self.buffer = traj  # reused by later batches and calls (fresh arrays cost page faults)
-            trust, support = traj.variable("trust"), traj.variable("support")
-            index = np.empty((traj.dyad.shape[0], traj.dyad.shape[1]))
-            pair_index(traj.dyad, a, b, index)
-            ruptured[rows] = rupture_month(index, cfg.outcome.rupture_threshold, cfg.outcome.rupture_months)
-            held[rows] = holds(ruptured[rows])
-            final[rows] = np.column_stack([index[:, -1], trust[:, -1, b, a], trust[:, -1, a, b],
+            n = part.reps.shape[0]
+            if self.buffers is None or self.buffers[1].n_rep < n:
+                self.buffers = horizon_buffers(self.model, n)  # reused by later batches and calls (page faults)
+            red = self.buffers[1].head(n)
+            state = run_draw(self.model, part, self.buffers[0], red)
+            trust, support = state.variable("trust"), state.variable("support")
+            ruptured[rows] = red.ruptured[:, red.pair]
+            final[rows] = np.column_stack([red.final[:, red.pair], trust[:, -1, b, a], trust[:, -1, a, b],
                                            support[:, -1, a, b], support[:, -1, b, a]])
+        held = holds(ruptured)
         n_rep = self.base.reps.shape[0]
         return [self._point(final[p * n_rep:(p + 1) * n_rep], ruptured[p * n_rep:(p + 1) * n_rep],
                             held[p * n_rep:(p + 1) * n_rep]) for p in range(values.shape[0])]
