@@ -133,10 +133,10 @@ def test_crashing_point_is_isolated(config, tmp_path, monkeypatch):
 
     real = core.run_draw
 
-    def flaky(model, draw, out=None):
+    def flaky(model, draw, *buffers):
         if np.any(draw.dyad[:, D_COUNTERINTELLIGENCE, 1, 0] > 0.9):  # counterintelligence RUS->CHN
             raise RuntimeError("boom")
-        return real(model, draw, out)
+        return real(model, draw, *buffers)
 
     monkeypatch.setattr(core, "run_draw", flaky)
     spec = _spec("grid", parameters={"relations": {"RUS": {"CHN": {"counterintelligence": {"values": [0.3, 0.95, 0.5]}}}}})
