@@ -7,9 +7,10 @@ kernels listed in ``signatures.json`` into the same cache folder (``helper_order
 ``ENTRY``'s callees, last first, so that the two processes meet in the middle; then the
 kernels the run calls after ``ENTRY``, which it needs only once ``ENTRY``'s own module is
 built). ``ENTRY`` is the kernel whose typing makes the run compile the others; the run,
-typing it, loads every callee the helper has saved instead of compiling it. A cached kernel keeps the bitcode its callers link
-(numba's ``serialize_using_object_code``), so the run's machine code, and its results,
-are the same either way; saves are locked (``sim.kernels.jit.LockedIndexDataCacheFile``).
+typing it, loads every callee the helper has saved instead of compiling it. A cached
+kernel keeps the bitcode its callers link (numba's ``serialize_using_object_code``), so
+the run's machine code, and its results, are the same either way; saves are locked
+(``sim.kernels.jit.LockedIndexDataCacheFile``).
 
 Only with caching on, on a cold cache, with two or more cores, and unless
 ``ALLIANCE_SIM_NO_PREWARM=1``. The helper ends with the run that started it.

@@ -178,7 +178,7 @@ class PointEvaluator:
             part = Draw(draw.reps[rows], draw.glob[rows], draw.actor[rows], draw.dyad[rows], {})
             n = part.reps.shape[0]
             if self.buffers is None or self.buffers[1].n_rep < n:
-                self.buffers = horizon_buffers(self.model, n)  # reused by later batches and calls (page faults)
+                self.buffers = horizon_buffers(self.model, n)  # reused later (fresh arrays cost page faults)
             red = self.buffers[1].head(n)
             state = run_draw(self.model, part, self.buffers[0], red)
             trust, support = state.variable("trust"), state.variable("support")
