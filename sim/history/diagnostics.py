@@ -68,7 +68,7 @@ def marginals(sample: PosteriorSample):
             lo, hi = edges[0], edges[-1]
             ax.stairs(mass / np.diff(edges), edges, color=plotstyle.PALETTE[1], label="prior (COW stage)")
         ax.hist(sample.column(name), bins=20, range=(lo, hi), weights=sample.weights, density=True,
-                color=plotstyle.PALETTE[0], alpha=0.6, label="posterior")
+                histtype="stepfilled", color=plotstyle.PALETTE[0], alpha=0.6, lw=0, label="posterior")
         q = sample.quantiles(name, (0.05, 0.95))
         for x in q:
             ax.axvline(x, color=plotstyle.PALETTE[0], lw=0.8, ls="--")
@@ -98,7 +98,8 @@ def pairwise(sample: PosteriorSample):
         for j, b in enumerate(names):
             ax = axes[i, j]
             if i == j:
-                ax.hist(sample.column(a), bins=15, weights=sample.weights, color=plotstyle.PALETTE[0])
+                ax.hist(sample.column(a), bins=15, weights=sample.weights, histtype="stepfilled", lw=0,
+                        color=plotstyle.PALETTE[0])
             elif i > j:
                 ax.scatter(sample.column(b), sample.column(a), s=size, alpha=0.4, color=plotstyle.PALETTE[0], lw=0)
             else:
