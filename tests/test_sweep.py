@@ -78,7 +78,7 @@ def test_point_outcomes_equal_those_of_the_whole_trajectories(config, tmp_path):
     from sim.compile import compile_model
     from sim.engines.numba_core import run_draw
     from sim.kernels.reduce import pair_index
-    from sim.outcomes import median_rupture_month, rupture_month
+    from sim.outcomes import holds, median_rupture_month, rupture_month
 
     out = run_sweep(config, _spec("lhs", points=3), folder=tmp_path / "s")
     for _, row in out.table.iterrows():
@@ -92,7 +92,7 @@ def test_point_outcomes_equal_those_of_the_whole_trajectories(config, tmp_path):
         at = rupture_month(index, point.outcome.rupture_threshold, point.outcome.rupture_months)
         trust, support = traj.variable("trust")[:, -1], traj.variable("support")[:, -1]
         A, B = point.outcome.pair
-        assert row["p_hold"] == (at == -1).mean() and row["index_median"] == np.median(index[:, -1])
+        assert row["p_hold"] == holds(at).mean() and row["index_median"] == np.median(index[:, -1])
         assert row["index_q95"] == np.quantile(index[:, -1], 0.95)
         expected = median_rupture_month(at)
         assert (np.isnan(row["median_rupture_month"]) if expected is None else row["median_rupture_month"] == expected)
